@@ -1,0 +1,160 @@
+/**
+ * The composition root: one Hono app serving pages, the JSON API, assets and health checks, with
+ * the shared middleware and the one error handler. Built from already-connected dependencies so
+ * tests can call `app.request()` with no port.
+ */
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import { ErrorPage, type ErrorKind } from "./components/error_page.tsx";
+import { isConnectionError } from "./lib/db/client.ts";
+import { createApi } from "./lib/http/api.ts";
+import { accessLog } from "./lib/http/access_log.ts";
+import { authenticate } from "./lib/http/authenticate.ts";
+import type { AppDeps, AppEnv } from "./lib/http/context.ts";
+import { ApiError, ErrorCode, errorResponse } from "./lib/http/errors.ts";
+import { LoginRequired } from "./lib/http/page_auth.ts";
+import { rateLimit } from "./lib/http/rate_limit.ts";
+import { requestId } from "./lib/http/request_id.ts";
+import { csrfProtection, securityHeaders } from "./lib/http/security.ts";
+import { sessionCookieName } from "./lib/http/session_cookie.ts";
+import { renderPage } from "./lib/render/page.tsx";
+import { authApi } from "./routes/api/auth.ts";
+import { docsRoutes } from "./routes/api/docs.tsx";
+import { meApi } from "./routes/api/me.ts";
+import { tokensApi } from "./routes/api/tokens.ts";
+import { assetRoutes } from "./routes/assets.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { authPages } from "./routes/pages/auth.tsx";
+import { dashboardPages } from "./routes/pages/dashboard.tsx";
+import { landingRoutes } from "./routes/pages/landing.tsx";
+import { settingsPages } from "./routes/pages/settings.tsx";
+
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json(?:\s*;|$)/i;
+const RETRY_AFTER_SECONDS = "5";
+
+function isApi(path: string): boolean {
+  return path === "/api" || path.startsWith("/api/");
+}
+
+function errorPage(c: Parameters<typeof renderPage>[0], kind: ErrorKind, status: 403 | 404 | 500 | 503) {
+  return renderPage(c, <ErrorPage kind={kind} />, { title: c.get("locale") === "fr" ? "Erreur" : "Error", robots: "noindex" }, status);
+}
+
+/** The `/api/v1` surface; every resource registers its routes and schemas here. */
+export function createApiV1() {
+  const api = createApi();
+  api.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    description: "A personal API token (`hw_…`) created in Settings or with POST /tokens.",
+  });
+  api.openAPIRegistry.registerComponent("securitySchemes", "cookieAuth", {
+    type: "apiKey",
+    in: "cookie",
+    name: "hw_session",
+  });
+  return api.route("/", authApi).route("/", meApi).route("/", tokensApi);
+}
+
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const { config } = deps;
+  const app = new Hono<AppEnv>();
+  const apiV1 = createApiV1();
+
+  app.use(requestId());
+  app.use(async (c, next) => {
+    c.set("deps", deps);
+    c.set("locale", "en");
+    c.set("user", null);
+    await next();
+  });
+  app.use(accessLog());
+  app.use(securityHeaders({ hsts: !config.isLocal }));
+
+  app.route("/", assetRoutes);
+  app.route("/", healthRoutes);
+
+  // API plumbing: per-address limit, body size, JSON only.
+  app.use("/api/*", rateLimit({ bucket: "api", limit: () => config.RATE_LIMIT_PER_MIN }));
+  app.use("/api/v1/auth/*", rateLimit({ bucket: "auth", limit: () => config.AUTH_RATE_LIMIT_PER_MIN }));
+  app.on("POST", ["/login", "/signup"], rateLimit({ bucket: "auth", limit: () => config.AUTH_RATE_LIMIT_PER_MIN }));
+  app.use("/api/*", bodyLimit({
+    maxSize: config.BODY_LIMIT_BYTES,
+    onError: () => {
+      throw new ApiError(413, ErrorCode.PAYLOAD_TOO_LARGE, `The request body is larger than ${config.BODY_LIMIT_BYTES} bytes.`);
+    },
+  }));
+  app.use("/api/*", async (c, next) => {
+    const hasBody = c.req.header("content-length") !== undefined && c.req.header("content-length") !== "0" ||
+      c.req.header("transfer-encoding") !== undefined;
+    if (hasBody && !["GET", "HEAD"].includes(c.req.method) && !JSON_TYPE.test(c.req.header("content-type") ?? "")) {
+      throw new ApiError(415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Send the body as JSON with Content-Type: application/json.");
+    }
+    await next();
+  });
+
+  app.use(csrfProtection({
+    allowedOrigin: config.APP_URL ? new URL(config.APP_URL).origin : undefined,
+    sessionCookie: sessionCookieName(config),
+  }));
+  app.use(authenticate());
+
+  app.route("/api/v1", apiV1);
+  app.route("/", docsRoutes(apiV1));
+  app.route("/", landingRoutes);
+  app.route("/", authPages);
+  app.route("/", dashboardPages);
+  app.route("/", settingsPages);
+
+  app.notFound((c) => {
+    if (isApi(c.req.path)) return errorResponse(c, 404, ErrorCode.NOT_FOUND, `No route for ${c.req.method} ${c.req.path}.`);
+    return errorPage(c, "not_found", 404);
+  });
+
+  app.onError((error, c) => {
+    const api = isApi(c.req.path);
+    if (error instanceof LoginRequired) {
+      return c.redirect(`/login?next=${encodeURIComponent(error.next)}`, 303);
+    }
+    if (error instanceof ApiError) {
+      if (api || error.status !== 403) {
+        return errorResponse(c, error.status, error.code, error.message, error.headers);
+      }
+      return errorPage(c, "forbidden", 403);
+    }
+    if (error instanceof HTTPException) {
+      const status = error.status;
+      const code = status === 413
+        ? ErrorCode.PAYLOAD_TOO_LARGE
+        : status === 415
+        ? ErrorCode.UNSUPPORTED_MEDIA_TYPE
+        : status === 401
+        ? ErrorCode.UNAUTHENTICATED
+        : status === 404
+        ? ErrorCode.NOT_FOUND
+        : status < 500
+        ? ErrorCode.INVALID_INPUT
+        : ErrorCode.INTERNAL_SERVER_ERROR;
+      const detail = status < 500 ? (error.message || "The request could not be read.") : "Unexpected error.";
+      if (api || status < 500) return errorResponse(c, status < 500 ? status : 500, code, detail);
+    }
+    if (isConnectionError(error) || (error as { code?: string }).code === "57014") {
+      deps.log.warn("database unavailable", { request_id: c.get("requestId"), error: String(error) });
+      c.header("Retry-After", RETRY_AFTER_SECONDS);
+      if (api) {
+        return errorResponse(c, 503, ErrorCode.DATABASE_UNAVAILABLE, "The database is unavailable. Retry shortly.");
+      }
+      return errorPage(c, "unavailable", 503);
+    }
+    deps.log.error("unhandled error", { request_id: c.get("requestId"), error });
+    if (api) return errorResponse(c, 500, ErrorCode.INTERNAL_SERVER_ERROR, "Unexpected error. Quote the request id if you report it.");
+    try {
+      return errorPage(c, "server", 500);
+    } catch {
+      return c.text(`Internal Server Error (request ${c.get("requestId")})`, 500);
+    }
+  });
+
+  return app;
+}

@@ -1,0 +1,76 @@
+/**
+ * Personal API tokens: `hw_` + 256 random bits, shown once at creation, stored as SHA-256,
+ * listed by name and revocable. Accepted as `Authorization: Bearer …` on `/api/v1/*`.
+ */
+import type { Sql } from "../db/client.ts";
+import { randomSecret, sha256Hex } from "./secrets.ts";
+import { type User, userColumnsOf, userFromRow, type UserRow } from "./users.ts";
+
+export interface ApiToken {
+  id: string;
+  name: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+}
+
+export const TOKEN_PREFIX = "hw_";
+
+export function apiTokenJson(token: ApiToken) {
+  return {
+    id: token.id,
+    name: token.name,
+    created_at: token.createdAt.toISOString(),
+    last_used_at: token.lastUsedAt?.toISOString() ?? null,
+  };
+}
+
+export async function createApiToken(
+  sql: Sql,
+  userId: string,
+  name: string,
+): Promise<{ token: ApiToken; secret: string }> {
+  const secret = TOKEN_PREFIX + randomSecret();
+  const [row] = await sql<{ id: string; name: string; created_at: Date }[]>`
+    insert into api_tokens (user_id, name, token_hash)
+    values (${userId}, ${name}, ${sha256Hex(secret)})
+    returning id, name, created_at`;
+  return { token: { id: row.id, name: row.name, createdAt: row.created_at, lastUsedAt: null }, secret };
+}
+
+export async function listApiTokens(sql: Sql, userId: string): Promise<ApiToken[]> {
+  const rows = await sql<{ id: string; name: string; created_at: Date; last_used_at: Date | null }[]>`
+    select id, name, created_at, last_used_at from api_tokens
+    where user_id = ${userId} and revoked_at is null
+    order by created_at desc`;
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    createdAt: r.created_at,
+    lastUsedAt: r.last_used_at,
+  }));
+}
+
+/** Revokes one of the user's tokens; false if it is not theirs, unknown or already revoked. */
+export async function revokeApiToken(sql: Sql, userId: string, tokenId: string): Promise<boolean> {
+  if (!/^[0-9a-f-]{36}$/i.test(tokenId)) return false;
+  const rows = await sql`
+    update api_tokens set revoked_at = now()
+    where id = ${tokenId} and user_id = ${userId} and revoked_at is null
+    returning id`;
+  return rows.length === 1;
+}
+
+/** The owner of a live token, or null. Records the use at most once a minute. */
+export async function resolveApiToken(sql: Sql, secret: string): Promise<User | null> {
+  if (!secret.startsWith(TOKEN_PREFIX) || secret.length > 100) return null;
+  const hash = sha256Hex(secret);
+  const [row] = await sql<(UserRow & { token_id: string; fresh: boolean })[]>`
+    select ${sql.unsafe(userColumnsOf("u"))},
+           t.id as token_id,
+           coalesce(t.last_used_at > now() - interval '1 minute', false) as fresh
+    from api_tokens t join users u on u.id = t.user_id
+    where t.token_hash = ${hash} and t.revoked_at is null`;
+  if (!row) return null;
+  if (!row.fresh) await sql`update api_tokens set last_used_at = now() where id = ${row.token_id}`;
+  return userFromRow(row);
+}

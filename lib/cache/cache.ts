@@ -1,0 +1,188 @@
+/**
+ * The cache every feature uses. Wraps a {@link CacheStore} so that a slow or dead cache costs at
+ * most `timeoutMs` per call and never an error: failures read as misses, writes are dropped, and
+ * after `failureThreshold` consecutive failures a circuit breaker skips the store entirely for
+ * `cooldownMs` before probing again. Correctness never depends on the cache.
+ *
+ * @example
+ * ```ts
+ * const dashboard = await cache.getOrLoad(`dashboard:${id}`, 1800, () => loadDashboard(id));
+ * ```
+ */
+import type { CacheStore } from "./store.ts";
+
+export interface CacheOptions {
+  timeoutMs: number;
+  failureThreshold?: number;
+  cooldownMs?: number;
+  now?: () => number;
+}
+
+export interface CacheStats {
+  kind: string;
+  healthy: boolean;
+  circuit: "closed" | "open";
+  hits: number;
+  misses: number;
+  errors: number;
+  hitRate: number;
+}
+
+class CacheTimeoutError extends Error {
+  override name = "CacheTimeoutError";
+}
+
+export class Cache {
+  readonly store: CacheStore;
+  readonly #timeoutMs: number;
+  readonly #failureThreshold: number;
+  readonly #cooldownMs: number;
+  readonly #now: () => number;
+  readonly #inflight = new Map<string, { promise: Promise<unknown>; stale: boolean }>();
+  #consecutiveFailures = 0;
+  #openUntil = 0;
+  #hits = 0;
+  #misses = 0;
+  #errors = 0;
+
+  constructor(store: CacheStore, options: CacheOptions) {
+    this.store = store;
+    this.#timeoutMs = options.timeoutMs;
+    this.#failureThreshold = options.failureThreshold ?? 3;
+    this.#cooldownMs = options.cooldownMs ?? 5_000;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** False while the circuit breaker is open (the store recently failed repeatedly). */
+  get healthy(): boolean {
+    return this.#openUntil <= this.#now();
+  }
+
+  async #call<T>(operation: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false }> {
+    if (!this.healthy) return { ok: false };
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      const value = await Promise.race([
+        operation(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new CacheTimeoutError()), this.#timeoutMs);
+        }),
+      ]);
+      this.#consecutiveFailures = 0;
+      return { ok: true, value };
+    } catch {
+      this.#errors++;
+      if (++this.#consecutiveFailures >= this.#failureThreshold) {
+        this.#openUntil = this.#now() + this.#cooldownMs;
+        // Half-open: the first call after the cooldown probes the store; one failure re-opens.
+        this.#consecutiveFailures = this.#failureThreshold - 1;
+      }
+      return { ok: false };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The parsed JSON value at `key`, or null on a miss, a parse failure or a cache failure. */
+  async get<T>(key: string): Promise<T | null> {
+    const result = await this.#call(() => this.store.get(key));
+    if (!result.ok || result.value === null) {
+      this.#misses++;
+      return null;
+    }
+    try {
+      const value = JSON.parse(result.value) as T;
+      this.#hits++;
+      return value;
+    } catch {
+      this.#misses++;
+      return null;
+    }
+  }
+
+  /** Stores `value` as JSON for `ttlSeconds`. Returns false if the store could not take it. */
+  async set(key: string, value: unknown, ttlSeconds: number): Promise<boolean> {
+    const result = await this.#call(() => this.store.set(key, JSON.stringify(value), ttlSeconds));
+    return result.ok;
+  }
+
+  /** Deletes keys. Returns false if the store could not be reached. */
+  async delete(...keys: string[]): Promise<boolean> {
+    if (keys.length === 0) return true;
+    // A load that started before this invalidation may have read old rows: it must neither be
+    // joined by later readers nor write its result back.
+    for (const key of keys) {
+      const flight = this.#inflight.get(key);
+      if (flight) {
+        flight.stale = true;
+        this.#inflight.delete(key);
+      }
+    }
+    const result = await this.#call(() => this.store.delete(keys));
+    return result.ok;
+  }
+
+  /** Increments a counter that lives `ttlSeconds`; null when the store is unavailable. */
+  async increment(key: string, ttlSeconds: number): Promise<number | null> {
+    const result = await this.#call(() => this.store.increment(key, ttlSeconds));
+    return result.ok ? result.value : null;
+  }
+
+  /**
+   * Cache-aside with single-flight: on a miss, concurrent callers for the same key share one
+   * `load()`; its result is stored for `ttlSeconds`. If the cache is down, `load()` still runs
+   * (once per burst) and its result is returned.
+   */
+  getOrLoad<T>(key: string, ttlSeconds: number, load: () => Promise<T>): Promise<T> {
+    const pending = this.#inflight.get(key);
+    if (pending) return pending.promise as Promise<T>;
+    const flight = { promise: Promise.resolve() as Promise<unknown>, stale: false };
+    flight.promise = (async () => {
+      const cached = await this.get<T>(key);
+      if (cached !== null) return cached;
+      const value = await load();
+      if (!flight.stale) await this.set(key, value, ttlSeconds);
+      return value;
+    })().finally(() => {
+      if (this.#inflight.get(key) === flight) this.#inflight.delete(key);
+    });
+    this.#inflight.set(key, flight);
+    return flight.promise as Promise<T>;
+  }
+
+  /** Counters since start, for `/api/v1/cache/stats` and `/readyz`. */
+  stats(): CacheStats {
+    const lookups = this.#hits + this.#misses;
+    return {
+      kind: this.store.kind,
+      healthy: this.healthy,
+      circuit: this.healthy ? "closed" : "open",
+      hits: this.#hits,
+      misses: this.#misses,
+      errors: this.#errors,
+      hitRate: lookups === 0 ? 0 : Math.round((this.#hits / lookups) * 10_000) / 10_000,
+    };
+  }
+
+  /** Pings the store directly (through the timeout), ignoring the breaker. */
+  async ping(): Promise<boolean> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      await Promise.race([
+        this.store.ping(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new CacheTimeoutError()), Math.max(this.#timeoutMs, 250));
+        }),
+      ]);
+      return true;
+    } catch {
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  close(): Promise<void> {
+    return this.store.close();
+  }
+}

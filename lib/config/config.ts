@@ -1,0 +1,105 @@
+/**
+ * The one place Headway reads its environment. Parsed once at start-up with zod; a bad value stops
+ * the process with a message naming the variable and the expected form.
+ *
+ * @example
+ * ```ts
+ * const config = loadConfig(Deno.env.toObject());
+ * ```
+ */
+import { z } from "zod";
+
+const int = (min: number, max: number, fallback: number) =>
+  z.coerce.number({ error: `an integer from ${min} to ${max}` })
+    .int({ error: `an integer from ${min} to ${max}` })
+    .min(min, { error: `an integer from ${min} to ${max}` })
+    .max(max, { error: `an integer from ${min} to ${max}` })
+    .default(fallback);
+
+const bool = (fallback: boolean) =>
+  z.enum(["true", "false", "1", "0"], { error: "true or false" })
+    .default(fallback ? "true" : "false")
+    .transform((v) => v === "true" || v === "1");
+
+const optionalUrl = (protocols: string[], form: string) =>
+  z.string()
+    .refine((v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    }, { error: form })
+    .optional();
+
+const envSchema = z.object({
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: int(0, 65535, 8000),
+  APP_URL: optionalUrl(["http:", "https:"], "an absolute http(s) URL, e.g. https://headway.example"),
+  DATA_DIR: z.string().min(1).default(".data"),
+  DATABASE_URL: optionalUrl(
+    ["postgres:", "postgresql:"],
+    "a postgres:// connection URL, e.g. postgres://user:pass@localhost:5432/headway",
+  ),
+  DB_POOL_MAX: int(1, 100, 10),
+  DB_STATEMENT_TIMEOUT_MS: int(100, 600_000, 5_000),
+  DB_CONNECT_TIMEOUT_S: int(1, 60, 3),
+  REDIS_URL: optionalUrl(["redis:", "rediss:"], "a redis:// URL, e.g. redis://127.0.0.1:6379"),
+  UPSTASH_REDIS_REST_URL: optionalUrl(["http:", "https:"], "the https URL of an Upstash database"),
+  UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
+  CACHE_TIMEOUT_MS: int(1, 5_000, 50),
+  RATE_LIMIT_PER_MIN: int(1, 1_000_000, 100),
+  AUTH_RATE_LIMIT_PER_MIN: int(1, 1_000_000, 10),
+  BODY_LIMIT_BYTES: int(1_024, 100 * 1024 * 1024, 1024 * 1024),
+  SESSION_IDLE_MINUTES: int(5, 60 * 24 * 90, 60 * 24 * 7),
+  SESSION_MAX_DAYS: int(1, 365, 30),
+  PASSWORD_MEMORY_KIB: int(8_192, 1_048_576, 19_456),
+  TRUST_PROXY: bool(false),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"], {
+    error: "one of debug, info, warn, error, silent",
+  }).default("info"),
+}).superRefine((env, ctx) => {
+  if (Boolean(env.UPSTASH_REDIS_REST_URL) !== Boolean(env.UPSTASH_REDIS_REST_TOKEN)) {
+    ctx.addIssue({
+      code: "custom",
+      path: [env.UPSTASH_REDIS_REST_URL ? "UPSTASH_REDIS_REST_TOKEN" : "UPSTASH_REDIS_REST_URL"],
+      message: "set together with its partner (UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN)",
+    });
+  }
+});
+
+type Env = z.output<typeof envSchema>;
+
+/** Typed, validated configuration. Field names are the environment variables' own. */
+export type Config = Env & {
+  /** True when the public origin is plain-HTTP localhost: no `Secure` cookies, no HSTS. */
+  readonly isLocal: boolean;
+};
+
+/** Raised for a bad environment; `message` lists every offending variable. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Parses an environment (e.g. `Deno.env.toObject()`); throws {@link ConfigError}. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // An empty string means "unset": shells and .env files often leave `NAME=` behind.
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ""),
+  );
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? "environment");
+      // Connection strings and tokens may hold secrets: never echo them back.
+      const got = /URL|TOKEN|KEY|SECRET/.test(name) ? undefined : cleaned[name];
+      return `  ${name}: expected ${issue.message}${got === undefined ? "" : `, got "${got}"`}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const value = parsed.data;
+  const origin = value.APP_URL ? new URL(value.APP_URL) : null;
+  const isLocal = origin === null ||
+    (origin.protocol === "http:" && ["localhost", "127.0.0.1", "[::1]"].includes(origin.hostname));
+  return { ...value, isLocal };
+}

@@ -1,0 +1,106 @@
+/**
+ * Renders a page: the body (with its islands) inside a full HTML document with title, description,
+ * Open Graph tags, the stylesheet, `modulepreload` links and — only if the page used islands — the
+ * island data and one nonce'd module script that hydrates them. Pages without islands ship no JS.
+ */
+import type { Context } from "hono";
+import type { VNode } from "preact";
+import { renderToString } from "preact-render-to-string";
+import { translator } from "../i18n/i18n.ts";
+import type { AppEnv } from "../http/context.ts";
+import { collectIslands } from "../islands/registry.ts";
+import { jsonForScript } from "../islands/props.ts";
+import { PageContext, type PageContextValue } from "./page_context.ts";
+import { assetUrl } from "./static_assets.ts";
+
+export interface PageMeta {
+  /** Page title; " · Headway" is appended. Omitted: "Headway — tagline" (the landing page). */
+  title?: string;
+  description?: string;
+  /** Open Graph overrides; title/description default to the page's. */
+  og?: { title?: string; description?: string; image?: string; type?: string };
+  /** e.g. "noindex" for private pages. */
+  robots?: string;
+}
+
+export function pageContext(c: Context<AppEnv>): PageContextValue {
+  const locale = c.get("locale") ?? "en";
+  return {
+    t: translator(locale),
+    locale,
+    user: c.get("user") ?? null,
+    path: c.req.path,
+    requestId: c.get("requestId"),
+  };
+}
+
+/** The translator for the request's locale, for titles and messages built in routes. */
+export function pageT(c: Context<AppEnv>) {
+  return translator(c.get("locale") ?? "en");
+}
+
+/** Renders `body` as a complete HTML response. */
+export function renderPage(
+  c: Context<AppEnv>,
+  body: VNode,
+  meta: PageMeta,
+  status: 200 | 400 | 403 | 404 | 409 | 422 | 429 | 500 | 503 = 200,
+): Response {
+  const ctx = pageContext(c);
+  const { result: bodyHtml, islands } = collectIslands(() =>
+    renderToString(<PageContext.Provider value={ctx}>{body}</PageContext.Provider>)
+  );
+  const assets = c.get("deps").islands;
+  const nonce = c.get("secureHeadersNonce");
+  const stems = [...islands.modules];
+  const preloads = islands.uses.length === 0
+    ? []
+    : [...new Set(["boot", ...stems].flatMap((stem) => assets.preloads.get(stem) ?? []))];
+  const bootScript = islands.uses.length === 0 ? "" : [
+    `import{boot}from"${assets.bootUrl}";`,
+    ...stems.map((stem, i) => `import*as m${i} from"${assets.moduleUrls.get(stem)}";`),
+    `boot({${stems.map((stem, i) => `${JSON.stringify(stem)}:m${i}`).join(",")}});`,
+  ].join("");
+  const title = meta.title === undefined
+    ? `${ctx.t("app.name")} — ${ctx.t("app.tagline")}`
+    : `${meta.title} · ${ctx.t("app.name")}`;
+  const description = meta.description ?? ctx.t("app.description");
+
+  const document = (
+    <html lang={ctx.locale === "fr" ? "fr-CA" : "en"}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{title}</title>
+        <meta name="description" content={description} />
+        <meta name="color-scheme" content="light dark" />
+        {meta.robots && <meta name="robots" content={meta.robots} />}
+        <meta property="og:site_name" content={ctx.t("app.name")} />
+        <meta property="og:title" content={meta.og?.title ?? meta.title ?? ctx.t("app.name")} />
+        <meta property="og:description" content={meta.og?.description ?? description} />
+        <meta property="og:type" content={meta.og?.type ?? "website"} />
+        {meta.og?.image && <meta property="og:image" content={meta.og.image} />}
+        <link rel="stylesheet" href={assetUrl("styles.css")} />
+        <link rel="icon" href={assetUrl("favicon.svg")} type="image/svg+xml" />
+        {preloads.map((href) => <link rel="modulepreload" href={href} />)}
+      </head>
+      <body>
+        <div id="app" dangerouslySetInnerHTML={{ __html: bodyHtml }} />
+        {islands.uses.length > 0 && (
+          <script
+            type="application/json"
+            id="__hw_islands"
+            nonce={nonce}
+            dangerouslySetInnerHTML={{
+              __html: jsonForScript({ uses: islands.uses, signals: islands.signals }),
+            }}
+          />
+        )}
+        {bootScript && (
+          <script type="module" nonce={nonce} dangerouslySetInnerHTML={{ __html: bootScript }} />
+        )}
+      </body>
+    </html>
+  );
+  return c.html(`<!doctype html>${renderToString(document)}`, status);
+}
