@@ -71,10 +71,7 @@ export class RedisStore implements CacheStore {
     // in 'terminated', which is where state changes are handled.
     this.#client.on("error", () => {});
     this.#client.on("ready", () => this.#onReady());
-    this.#client.on(
-      "terminated",
-      (cause: unknown) => this.#onTerminated(cause),
-    );
+    this.#client.on("terminated", (cause: unknown) => this.#onTerminated(cause));
     this.#connect();
   }
 
@@ -132,18 +129,13 @@ export class RedisStore implements CacheStore {
     if (this.#state === "closed") return;
     if (this.#state !== "down") {
       this.#state = "down";
-      const reason = cause instanceof Error
-        ? cause.message || cause.name
-        : String(cause);
+      const reason = cause instanceof Error ? cause.message || cause.name : String(cause);
       this.#log(
         `cache: redis ${this.#where} unavailable (${reason}); serving without it, retrying in the background`,
       );
     }
     if (this.#retryTimer !== undefined) return;
-    const base = Math.min(
-      this.#maxDelay,
-      this.#minDelay * 2 ** Math.min(this.#attempt, 20),
-    );
+    const base = Math.min(this.#maxDelay, this.#minDelay * 2 ** Math.min(this.#attempt, 20));
     const delay = Math.round(base * (0.8 + Math.random() * 0.4));
     this.#attempt++;
     this.#retryTimer = setTimeout(() => {

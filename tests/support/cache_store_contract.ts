@@ -42,8 +42,7 @@ export const TRICKY_VALUES: readonly string[] = [
   "x".repeat(100_000),
 ];
 
-const sleep = (ms: number) =>
-  new Promise<void>((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function cacheStoreContract(
   name: string,
@@ -74,9 +73,7 @@ export function cacheStoreContract(
 
       await t.step("values round-trip exactly", async () => {
         await Promise.all(
-          TRICKY_VALUES.map((value, i) =>
-            store.set(key(`value:${i}`), value, 60)
-          ),
+          TRICKY_VALUES.map((value, i) => store.set(key(`value:${i}`), value, 60)),
         );
         const read = await Promise.all(
           TRICKY_VALUES.map((_, i) => store.get(key(`value:${i}`))),

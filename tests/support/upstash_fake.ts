@@ -58,9 +58,7 @@ function toArgs(command: unknown): string[] {
   if (!Array.isArray(command) || command.length === 0) {
     throw new Error("ERR command must be a non-empty JSON array");
   }
-  return command.map((part) =>
-    typeof part === "string" ? part : JSON.stringify(part)
-  );
+  return command.map((part) => typeof part === "string" ? part : JSON.stringify(part));
 }
 
 function errorMessage(error: unknown): string {
@@ -113,8 +111,7 @@ export async function startUpstashFake(
     if (request.method !== "POST") {
       return json({ error: "Method Not Allowed" }, 405);
     }
-    const base64 =
-      request.headers.get("upstash-encoding")?.toLowerCase() === "base64";
+    const base64 = request.headers.get("upstash-encoding")?.toLowerCase() === "base64";
     let body: unknown;
     try {
       body = await request.json();

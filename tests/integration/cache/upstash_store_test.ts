@@ -7,10 +7,7 @@ import assert from "node:assert/strict";
 import { Redis } from "@upstash/redis";
 import { Cache } from "../../../lib/cache/cache.ts";
 import { UpstashStore } from "../../../lib/cache/upstash_store.ts";
-import {
-  cacheStoreContract,
-  TRICKY_VALUES,
-} from "../../support/cache_store_contract.ts";
+import { cacheStoreContract, TRICKY_VALUES } from "../../support/cache_store_contract.ts";
 import { startUpstashFake } from "../../support/upstash_fake.ts";
 
 const REDIS_URL = Deno.env.get("TEST_REDIS_URL") ?? "redis://127.0.0.1:6379";
