@@ -6,12 +6,13 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
-import { ErrorPage, type ErrorKind } from "./components/error_page.tsx";
+import { type ErrorKind, ErrorPage } from "./components/error_page.tsx";
 import { isConnectionError } from "./lib/db/client.ts";
 import { createApi } from "./lib/http/api.ts";
 import { accessLog } from "./lib/http/access_log.ts";
 import { authenticate } from "./lib/http/authenticate.ts";
 import type { AppDeps, AppEnv } from "./lib/http/context.ts";
+import { toApiError } from "./lib/http/domain_errors.ts";
 import { ApiError, ErrorCode, errorResponse } from "./lib/http/errors.ts";
 import { LoginRequired } from "./lib/http/page_auth.ts";
 import { rateLimit } from "./lib/http/rate_limit.ts";
@@ -19,7 +20,10 @@ import { requestId } from "./lib/http/request_id.ts";
 import { csrfProtection, securityHeaders } from "./lib/http/security.ts";
 import { sessionCookieName } from "./lib/http/session_cookie.ts";
 import { renderPage } from "./lib/render/page.tsx";
+import { analysesApi } from "./routes/api/analyses.ts";
 import { authApi } from "./routes/api/auth.ts";
+import { cacheStatsApi } from "./routes/api/cache_stats.ts";
+import { dashboardApi } from "./routes/api/dashboard.ts";
 import { docsRoutes } from "./routes/api/docs.tsx";
 import { meApi } from "./routes/api/me.ts";
 import { tokensApi } from "./routes/api/tokens.ts";
@@ -37,8 +41,15 @@ function isApi(path: string): boolean {
   return path === "/api" || path.startsWith("/api/");
 }
 
-function errorPage(c: Parameters<typeof renderPage>[0], kind: ErrorKind, status: 403 | 404 | 500 | 503) {
-  return renderPage(c, <ErrorPage kind={kind} />, { title: c.get("locale") === "fr" ? "Erreur" : "Error", robots: "noindex" }, status);
+function errorPage(
+  c: Parameters<typeof renderPage>[0],
+  kind: ErrorKind,
+  status: 403 | 404 | 500 | 503,
+) {
+  return renderPage(c, <ErrorPage kind={kind} />, {
+    title: c.get("locale") === "fr" ? "Erreur" : "Error",
+    robots: "noindex",
+  }, status);
 }
 
 /** The `/api/v1` surface; every resource registers its routes and schemas here. */
@@ -54,7 +65,13 @@ export function createApiV1() {
     in: "cookie",
     name: "hw_session",
   });
-  return api.route("/", authApi).route("/", meApi).route("/", tokensApi);
+  return api
+    .route("/", authApi)
+    .route("/", meApi)
+    .route("/", tokensApi)
+    .route("/", analysesApi)
+    .route("/", dashboardApi)
+    .route("/", cacheStatsApi);
 }
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -77,19 +94,41 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   // API plumbing: per-address limit, body size, JSON only.
   app.use("/api/*", rateLimit({ bucket: "api", limit: () => config.RATE_LIMIT_PER_MIN }));
-  app.use("/api/v1/auth/*", rateLimit({ bucket: "auth", limit: () => config.AUTH_RATE_LIMIT_PER_MIN }));
-  app.on("POST", ["/login", "/signup"], rateLimit({ bucket: "auth", limit: () => config.AUTH_RATE_LIMIT_PER_MIN }));
-  app.use("/api/*", bodyLimit({
-    maxSize: config.BODY_LIMIT_BYTES,
-    onError: () => {
-      throw new ApiError(413, ErrorCode.PAYLOAD_TOO_LARGE, `The request body is larger than ${config.BODY_LIMIT_BYTES} bytes.`);
-    },
-  }));
+  app.use(
+    "/api/v1/auth/*",
+    rateLimit({ bucket: "auth", limit: () => config.AUTH_RATE_LIMIT_PER_MIN }),
+  );
+  app.on(
+    "POST",
+    ["/login", "/signup"],
+    rateLimit({ bucket: "auth", limit: () => config.AUTH_RATE_LIMIT_PER_MIN }),
+  );
+  app.use(
+    "/api/*",
+    bodyLimit({
+      maxSize: config.BODY_LIMIT_BYTES,
+      onError: () => {
+        throw new ApiError(
+          413,
+          ErrorCode.PAYLOAD_TOO_LARGE,
+          `The request body is larger than ${config.BODY_LIMIT_BYTES} bytes.`,
+        );
+      },
+    }),
+  );
   app.use("/api/*", async (c, next) => {
-    const hasBody = c.req.header("content-length") !== undefined && c.req.header("content-length") !== "0" ||
+    const hasBody =
+      c.req.header("content-length") !== undefined && c.req.header("content-length") !== "0" ||
       c.req.header("transfer-encoding") !== undefined;
-    if (hasBody && !["GET", "HEAD"].includes(c.req.method) && !JSON_TYPE.test(c.req.header("content-type") ?? "")) {
-      throw new ApiError(415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Send the body as JSON with Content-Type: application/json.");
+    if (
+      hasBody && !["GET", "HEAD"].includes(c.req.method) &&
+      !JSON_TYPE.test(c.req.header("content-type") ?? "")
+    ) {
+      throw new ApiError(
+        415,
+        ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+        "Send the body as JSON with Content-Type: application/json.",
+      );
     }
     await next();
   });
@@ -108,20 +147,27 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", settingsPages);
 
   app.notFound((c) => {
-    if (isApi(c.req.path)) return errorResponse(c, 404, ErrorCode.NOT_FOUND, `No route for ${c.req.method} ${c.req.path}.`);
+    if (isApi(c.req.path)) {
+      return errorResponse(
+        c,
+        404,
+        ErrorCode.NOT_FOUND,
+        `No route for ${c.req.method} ${c.req.path}.`,
+      );
+    }
     return errorPage(c, "not_found", 404);
   });
 
-  app.onError((error, c) => {
+  app.onError((thrown, c) => {
     const api = isApi(c.req.path);
+    const error = toApiError(thrown) ?? thrown;
     if (error instanceof LoginRequired) {
       return c.redirect(`/login?next=${encodeURIComponent(error.next)}`, 303);
     }
     if (error instanceof ApiError) {
-      if (api || error.status !== 403) {
-        return errorResponse(c, error.status, error.code, error.message, error.headers);
-      }
-      return errorPage(c, "forbidden", 403);
+      if (!api && error.status === 404) return errorPage(c, "not_found", 404);
+      if (!api && error.status === 403) return errorPage(c, "forbidden", 403);
+      return errorResponse(c, error.status, error.code, error.message, error.headers);
     }
     if (error instanceof HTTPException) {
       const status = error.status;
@@ -136,19 +182,36 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
         : status < 500
         ? ErrorCode.INVALID_INPUT
         : ErrorCode.INTERNAL_SERVER_ERROR;
-      const detail = status < 500 ? (error.message || "The request could not be read.") : "Unexpected error.";
+      const detail = status < 500
+        ? (error.message || "The request could not be read.")
+        : "Unexpected error.";
       if (api || status < 500) return errorResponse(c, status < 500 ? status : 500, code, detail);
     }
     if (isConnectionError(error) || (error as { code?: string }).code === "57014") {
-      deps.log.warn("database unavailable", { request_id: c.get("requestId"), error: String(error) });
+      deps.log.warn("database unavailable", {
+        request_id: c.get("requestId"),
+        error: String(error),
+      });
       c.header("Retry-After", RETRY_AFTER_SECONDS);
       if (api) {
-        return errorResponse(c, 503, ErrorCode.DATABASE_UNAVAILABLE, "The database is unavailable. Retry shortly.");
+        return errorResponse(
+          c,
+          503,
+          ErrorCode.DATABASE_UNAVAILABLE,
+          "The database is unavailable. Retry shortly.",
+        );
       }
       return errorPage(c, "unavailable", 503);
     }
     deps.log.error("unhandled error", { request_id: c.get("requestId"), error });
-    if (api) return errorResponse(c, 500, ErrorCode.INTERNAL_SERVER_ERROR, "Unexpected error. Quote the request id if you report it.");
+    if (api) {
+      return errorResponse(
+        c,
+        500,
+        ErrorCode.INTERNAL_SERVER_ERROR,
+        "Unexpected error. Quote the request id if you report it.",
+      );
+    }
     try {
       return errorPage(c, "server", 500);
     } catch {

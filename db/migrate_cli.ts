@@ -31,10 +31,18 @@ const database = await openDatabase(config);
 try {
   if (command === "up") {
     const applied = await migrateUp(database.db.sql);
-    console.log(applied.length ? applied.map((m) => `applied ${m.version} ${m.name}`).join("\n") : "up to date");
+    console.log(
+      applied.length
+        ? applied.map((m) => `applied ${m.version} ${m.name}`).join("\n")
+        : "up to date",
+    );
   } else if (command === "down") {
     const reverted = await migrateDown(database.db.sql, steps);
-    console.log(reverted.length ? reverted.map((m) => `reverted ${m.version} ${m.name}`).join("\n") : "nothing to revert");
+    console.log(
+      reverted.length
+        ? reverted.map((m) => `reverted ${m.version} ${m.name}`).join("\n")
+        : "nothing to revert",
+    );
   } else {
     for (const row of await migrationStatus(database.db.sql)) {
       const state = row.appliedAt ? `applied ${row.appliedAt.toISOString()}` : "pending";

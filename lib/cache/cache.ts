@@ -141,7 +141,10 @@ export class Cache {
       const cached = await this.get<T>(key);
       if (cached !== null) return cached;
       const value = await load();
-      if (!flight.stale) await this.set(key, value, ttlSeconds);
+      // "Nothing there" is not cached: the next reader asks the source again.
+      if (!flight.stale && value !== null && value !== undefined) {
+        await this.set(key, value, ttlSeconds);
+      }
       return value;
     })().finally(() => {
       if (this.#inflight.get(key) === flight) this.#inflight.delete(key);

@@ -1,6 +1,7 @@
-/** Adapts the request's dependencies to what `lib/auth/accounts.ts` needs. */
+/** Adapts the request's dependencies to what each domain module needs. */
 import type { Context } from "hono";
 import type { AccountDeps } from "../auth/accounts.ts";
+import type { ServiceDeps } from "../opportunities/service.ts";
 import type { AppEnv } from "./context.ts";
 
 export function accountDeps(c: Context<AppEnv>): AccountDeps {
@@ -11,4 +12,10 @@ export function accountDeps(c: Context<AppEnv>): AccountDeps {
     counters,
     sessions: { idleMinutes: config.SESSION_IDLE_MINUTES, maxDays: config.SESSION_MAX_DAYS },
   };
+}
+
+/** What the opportunities service needs from the request's dependencies. */
+export function serviceDeps(c: Context<AppEnv>): ServiceDeps {
+  const { db, cache } = c.get("deps");
+  return { sql: db.sql, cache };
 }

@@ -2,8 +2,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import {
   InvalidCredentialsError,
-  LoginThrottledError,
   logIn,
+  LoginThrottledError,
   signUp,
 } from "../../lib/auth/accounts.ts";
 import { loginSchema, signupSchema } from "../../lib/auth/schemas.ts";
@@ -38,7 +38,11 @@ export const authApi = createApi()
         return c.json({ user: userJson(user) }, 201);
       } catch (error) {
         if (error instanceof EmailTakenError) {
-          throw new ApiError(409, ErrorCode.EMAIL_TAKEN, "An account with this email already exists.");
+          throw new ApiError(
+            409,
+            ErrorCode.EMAIL_TAKEN,
+            "An account with this email already exists.",
+          );
         }
         throw error;
       }

@@ -36,7 +36,9 @@ function ApiDocs({ doc }: { doc: Doc }) {
   );
   return (
     <AppShell>
-      <h1>{doc.info.title} <small class="muted">v{doc.info.version}</small></h1>
+      <h1>
+        {doc.info.title} <small class="muted">v{doc.info.version}</small>
+      </h1>
       <p>{doc.info.description}</p>
       <p>
         <a href="/api/openapi.json">openapi.json</a>
@@ -44,14 +46,19 @@ function ApiDocs({ doc }: { doc: Doc }) {
       {operations.map(({ path, method, op }) => (
         <section class="card api-op" id={`${method}-${path}`}>
           <h2>
-            <span class={`method method-${method}`}>{method.toUpperCase()}</span> <code>/api/v1{path}</code>
+            <span class={`method method-${method}`}>{method.toUpperCase()}</span>{" "}
+            <code>/api/v1{path}</code>
           </h2>
           {op.summary && <p>{op.summary}</p>}
-          {op.security && op.security.length > 0 && <p class="muted">Requires a session cookie or a bearer token.</p>}
+          {op.security && op.security.length > 0 && (
+            <p class="muted">Requires a session cookie or a bearer token.</p>
+          )}
           {op.parameters && op.parameters.length > 0 && (
             <p>
               Parameters:{" "}
-              {op.parameters.map((p) => <code>{p.name} ({p.in}{p.required ? ", required" : ""})</code>)}
+              {op.parameters.map((p) => (
+                <code>{p.name} ({p.in}{p.required ? ", required" : ""})</code>
+              ))}
             </p>
           )}
           {op.requestBody?.content?.["application/json"] && (

@@ -26,7 +26,10 @@ export const meApi = createApi()
       summary: "Change name, time zone, locale or hourly rate",
       security: signedIn,
       request: { body: jsonBody(settingsSchema) },
-      responses: { 200: jsonResponse("The updated user", UserSchema), ...errorResponses(400, 401, 415) },
+      responses: {
+        200: jsonResponse("The updated user", UserSchema),
+        ...errorResponses(400, 401, 415),
+      },
     }),
     async (c) => {
       const user = requireUser(c);

@@ -78,14 +78,12 @@ function SettingsPage({ view }: { view: SettingsView }) {
             value={values.locale}
             options={[{ value: "en", label: t("locale.en") }, { value: "fr", label: t("locale.fr") }]}
           />
+          {/* Text with a decimal keypad, not type=number: browsers silently submit "" for input
+              they cannot parse (e.g. "85,50"), which would clear the rate instead of showing an error. */}
           <Field
             id="hourly_rate"
             name="hourly_rate"
-            type="number"
             inputMode="decimal"
-            min={20}
-            max={500}
-            step="0.01"
             label={t("settings.hourly_rate")}
             hint={t("settings.hourly_rate_hint")}
             value={values.hourly_rate}

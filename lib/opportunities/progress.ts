@@ -1,0 +1,125 @@
+/**
+ * Status changes. Rules: forward moves (including NOT_STARTED → IMPLEMENTED); IN_PROGRESS →
+ * NOT_STARTED (undo a start); nothing out of IMPLEMENTED; the same status is a no-op. Each change
+ * is appended to `progress_events` and badges are evaluated in the same transaction, with the
+ * analysis row locked so concurrent updates of one analysis take turns and awards stay unique.
+ */
+import { newlyEarned } from "../badges/evaluate.ts";
+import type { BadgeDefinition } from "../badges/definitions.ts";
+import type { Sql } from "../db/client.ts";
+import { activityDays } from "../time/streaks.ts";
+import { loadSnapshot } from "./analyses.ts";
+import type { BadgeAward, DashboardSnapshot, Status } from "./types.ts";
+
+export class AnalysisNotFoundError extends Error {
+  override name = "AnalysisNotFoundError";
+}
+export class OpportunityNotFoundError extends Error {
+  override name = "OpportunityNotFoundError";
+}
+export class InvalidTransitionError extends Error {
+  override name = "InvalidTransitionError";
+}
+
+const ALLOWED: Record<Status, Status[]> = {
+  NOT_STARTED: ["IN_PROGRESS", "IMPLEMENTED"],
+  IN_PROGRESS: ["IMPLEMENTED", "NOT_STARTED"],
+  IMPLEMENTED: [],
+};
+
+export function canTransition(from: Status, to: Status): boolean {
+  return from === to || ALLOWED[from].includes(to);
+}
+
+export interface ProgressChange {
+  analysisId: string;
+  userId: string;
+  opportunityId: string;
+  status: Status;
+  /** Remembered for the analysis when given. */
+  hourlyRateCents?: number;
+  /** The owner's zone, for streak days. */
+  zone: string;
+  definitions: BadgeDefinition[];
+}
+
+export interface ProgressOutcome {
+  snapshot: DashboardSnapshot;
+  changed: boolean;
+  newAwards: BadgeAward[];
+  /** Whether the remembered hourly rate changed. */
+  rateChanged: boolean;
+}
+
+export async function updateProgress(sql: Sql, change: ProgressChange): Promise<ProgressOutcome> {
+  return await sql.begin(async (tx) => {
+    const [target] = await tx<
+      { id: string; status: Status | null; hourly_rate_cents: number | null }[]
+    >`
+      select a.id, o.status, a.hourly_rate_cents
+      from analyses a
+      left join opportunities o on o.analysis_id = a.id and o.opportunity_id = ${change.opportunityId}
+      where a.id = ${change.analysisId} and a.user_id = ${change.userId}
+      for update of a`;
+    if (!target) throw new AnalysisNotFoundError(`Analysis ${change.analysisId} not found.`);
+    if (target.status === null) {
+      throw new OpportunityNotFoundError(
+        `Opportunity '${change.opportunityId}' not found in analysis results.`,
+      );
+    }
+    const from = target.status;
+    if (!canTransition(from, change.status)) {
+      throw new InvalidTransitionError(`Cannot transition from ${from} to ${change.status}.`);
+    }
+    const rateChanged = change.hourlyRateCents !== undefined &&
+      change.hourlyRateCents !== target.hourly_rate_cents;
+    if (rateChanged) {
+      await tx`update analyses set hourly_rate_cents = ${change.hourlyRateCents!}
+               where id = ${change.analysisId}`;
+    }
+    const changed = from !== change.status;
+    if (changed) {
+      await tx`
+        with moved as (
+          update opportunities
+          set status = ${change.status},
+              implemented_at = case when ${change.status} = 'IMPLEMENTED' then now() end,
+              status_changed_at = now()
+          where analysis_id = ${change.analysisId} and opportunity_id = ${change.opportunityId}
+          returning analysis_id, opportunity_id
+        )
+        insert into progress_events (analysis_id, opportunity_id, from_status, to_status)
+        select analysis_id, opportunity_id, ${from}, ${change.status} from moved`;
+    }
+    const snapshot = (await loadSnapshot(tx as unknown as Sql, change.analysisId, change.userId))!;
+    if (!changed) return { snapshot, changed, newAwards: [], rateChanged };
+
+    const earned = newlyEarned(change.definitions, {
+      analysisCreatedAt: Temporal.Instant.from(snapshot.createdAt),
+      opportunities: snapshot.opportunities,
+      activityDays: activityDays(snapshot.activity, change.zone),
+      zone: change.zone,
+      now: Temporal.Now.instant(),
+    }, snapshot.awards);
+    let newAwards: BadgeAward[] = [];
+    if (earned.length > 0) {
+      const inserted = await tx<{ badge_key: string; badge_version: number; earned_at: Date }[]>`
+        insert into user_badges ${
+        tx(earned.map((d) => ({
+          analysis_id: change.analysisId,
+          badge_key: d.key,
+          badge_version: d.version,
+        })))
+      }
+        on conflict (analysis_id, badge_key) do nothing
+        returning badge_key, badge_version, earned_at`;
+      newAwards = inserted.map((r) => ({
+        badgeKey: r.badge_key,
+        version: r.badge_version,
+        earnedAt: r.earned_at.toISOString(),
+      }));
+      snapshot.awards = [...snapshot.awards, ...newAwards];
+    }
+    return { snapshot, changed, newAwards, rateChanged };
+  });
+}
