@@ -161,7 +161,7 @@ function SettingsPage({ view }: { view: SettingsView }) {
             ))}
           </ul>
         )}
-        <form method="post" action="/settings/tokens" class="inline-form">
+        <form method="post" action="/settings/tokens#tokens" class="inline-form">
           <Field id="token_name" name="name" label={t("settings.token_name")} maxLength={80} required />
           <button type="submit" class="button">{t("settings.token_create")}</button>
         </form>

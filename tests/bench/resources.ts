@@ -96,3 +96,18 @@ export function sampleRss(pid: number, intervalMs = 100, onTick?: () => Promise<
     },
   };
 }
+
+/** CPU seconds used so far by every process whose command name is `comm` (e.g. "postgres"). */
+export async function cpuSecondsByCommand(comm: string): Promise<number> {
+  let total = 0;
+  for await (const entry of Deno.readDir("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    try {
+      const name = (await Deno.readTextFile(`/proc/${entry.name}/comm`)).trim();
+      if (name !== comm) continue;
+      const seconds = await processCpuSeconds(Number(entry.name));
+      if (Number.isFinite(seconds)) total += seconds;
+    } catch { /* exited meanwhile */ }
+  }
+  return total;
+}

@@ -261,6 +261,10 @@ Deno.test({
           await navigate(page, () => page.click("form[action='/settings/tokens'] button[type=submit]"), /^\/settings\/tokens$/);
           const secret = (await page.textContent("[data-testid=new-token]"))?.trim() ?? "";
           assert.match(secret, /^hw_\S{20,}$/);
+          // The response lands on the tokens section, so the one-time secret is in view.
+          assert.equal(new URL(page.url()).hash, "#tokens");
+          const box = await page.locator("[data-testid=new-token]").boundingBox();
+          assert.ok(box && box.y >= 0 && box.y + box.height <= DESKTOP.height, "the new token is off-screen");
           assert.equal(await page.locator(".token-list li").count(), 1);
           assert.match(await page.textContent(".token-list li") ?? "", /CI script/);
           await screenshot(page, "settings-token-desktop");
@@ -317,12 +321,19 @@ async function checkPhone(browser: Browser, server: RunningServer, account: Acco
       assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 360), path);
       await screenshot(page, `${name}-360`);
     }
-    // Signed out, the header offers both ways in, inside the viewport.
-    await page.goto("/");
-    for (const selector of [".account-actions a[href='/login']", ".account-actions a[href='/signup']"]) {
-      const box = await page.locator(selector).boundingBox();
-      assert.ok(box && box.x >= 0 && box.x + box.width <= PHONE.width, `${selector} is off-screen`);
+    // Signed out, the header offers both ways in, inside the viewport (French labels are longer).
+    for (const language of ["en", "fr-CA"]) {
+      await page.setExtraHTTPHeaders({ "accept-language": language });
+      await page.goto("/");
+      assert.equal(await page.getAttribute("html", "lang"), language === "en" ? "en" : "fr-CA");
+      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 360), `/ (${language})`);
+      for (const selector of [".account-actions a[href='/login']", ".account-actions a[href='/signup']"]) {
+        const box = await page.locator(selector).boundingBox();
+        assert.ok(box && box.x >= 0 && box.x + box.width <= PHONE.width, `${selector} is off-screen`);
+      }
+      if (language !== "en") await screenshot(page, "landing-360-fr");
     }
+    await page.setExtraHTTPHeaders({});
 
     await logInThroughForm(page, account);
     assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 360), "/dashboard");

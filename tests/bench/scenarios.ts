@@ -1,0 +1,152 @@
+/**
+ * What `deno task bench` measures: a list of scenarios, each a server entry plus a request (or a
+ * weighted mix of requests) to hammer. Every scenario gets a fresh server process; `setup` runs
+ * against it before the warm-up (sign a user up, seed data) and may add headers to the requests.
+ *
+ * To add one (e.g. a JSON API route), append an object here: `serverEntry: HEADWAY`,
+ * `database: true`, a `setup` that signs up with {@link signUp} and seeds what the route needs,
+ * and `targets` for the numbers it must meet. Per-scenario `connections`/`durationSeconds`
+ * override the run's settings (a 1,000-connection mixed-load scenario, say).
+ */
+import type { RequestSpec } from "./load.ts";
+
+export const HELLO = new URL("./serve_hello.ts", import.meta.url);
+export const HEADWAY = new URL("./serve_headway.ts", import.meta.url);
+
+export interface SetupContext {
+  /** The running server's origin, e.g. `http://127.0.0.1:41234`. */
+  url: string;
+  /** The bench database (only when the scenario sets `database: true`). */
+  databaseUrl?: string;
+}
+
+/** What `setup` may add to every request of the scenario (e.g. a session cookie). */
+export interface SetupResult {
+  headers?: Record<string, string>;
+  /** Replaces the scenario's requests (e.g. paths that embed ids created during setup). */
+  requests?: RequestSpec[];
+}
+
+export interface Targets {
+  /** Minimum req/s as a fraction of the baseline scenario's req/s in the same run. */
+  minBaselineRatio?: number;
+  /** Maximum peak RSS of the server process under load, in MB (1 MB = 2^20 bytes). */
+  maxPeakRssMb?: number;
+  maxP95Ms?: number;
+  maxP99Ms?: number;
+  /** Maximum socket errors + non-2xx responses. */
+  maxErrors?: number;
+}
+
+export interface Scenario {
+  /** Short unique key, used by `--only` and in the JSON. */
+  name: string;
+  /** Row label in the table. */
+  title: string;
+  /** The `serve_*.ts` entry run in its own process. */
+  serverEntry: URL;
+  /** Extra environment for the server (on top of the run's defaults for Headway). */
+  env?: Record<string, string>;
+  /** Create (once per run) a fresh Postgres database and pass it as DATABASE_URL. */
+  database?: boolean;
+  method?: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** A weighted request mix instead of `method`/`path`/`headers`/`body`. */
+  mix?: RequestSpec[];
+  /** Status every request must get in the pre-flight check (default 200). */
+  expectStatus?: number;
+  setup?: (ctx: SetupContext) => Promise<SetupResult>;
+  /** The raw baseline that ratios are computed against (exactly one per run). */
+  baseline?: boolean;
+  connections?: number;
+  durationSeconds?: number;
+  targets?: Targets;
+}
+
+/** The settings every Headway server gets unless a scenario overrides them. */
+export function headwayEnv(logLevel: string): Record<string, string> {
+  return {
+    HOST: "127.0.0.1",
+    PORT: "0",
+    LOG_LEVEL: logLevel,
+    // High enough that the bench is never answered 429, while the limiter still counts every
+    // request it covers (it runs on /api/* and the auth routes).
+    RATE_LIMIT_PER_MIN: "1000000",
+    AUTH_RATE_LIMIT_PER_MIN: "1000000",
+  };
+}
+
+/** Signs a fresh user up over the JSON API; returns the `Cookie` header that carries the session. */
+export async function signUp(url: string): Promise<{ cookie: string; email: string }> {
+  const email = `bench-${crypto.randomUUID().slice(0, 8)}@example.com`;
+  const res = await fetch(`${url}/api/v1/auth/signup`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: url },
+    body: JSON.stringify({
+      email,
+      password: `bench-${crypto.randomUUID()}`,
+      name: "Bench User",
+      timezone: "Europe/Paris",
+      locale: "en",
+    }),
+  });
+  const text = await res.text();
+  if (res.status !== 201) throw new Error(`sign-up answered ${res.status}: ${text}`);
+  const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  if (!cookie) throw new Error("sign-up set no cookie");
+  return { cookie, email };
+}
+
+const PAGE_TARGETS: Targets = { minBaselineRatio: 0.4, maxPeakRssMb: 150 };
+
+export const scenarios: Scenario[] = [
+  {
+    name: "hello",
+    title: "raw Deno.serve hello-world",
+    serverEntry: HELLO,
+    path: "/",
+    baseline: true,
+  },
+  {
+    name: "healthz",
+    title: "Headway GET /healthz",
+    serverEntry: HEADWAY,
+    database: true,
+    path: "/healthz",
+    targets: { maxPeakRssMb: 150 },
+  },
+  {
+    name: "landing",
+    title: "Headway GET / (SSR landing)",
+    serverEntry: HEADWAY,
+    database: true,
+    path: "/",
+    headers: { "accept-language": "en-US,en;q=0.9" },
+    targets: PAGE_TARGETS,
+  },
+  {
+    name: "dashboard",
+    title: "Headway GET /dashboard (SSR, signed in)",
+    serverEntry: HEADWAY,
+    database: true,
+    path: "/dashboard",
+    headers: { "accept-language": "en-US,en;q=0.9" },
+    setup: async ({ url }) => ({ headers: { cookie: (await signUp(url)).cookie } }),
+    targets: PAGE_TARGETS,
+  },
+  {
+    // The cost of one JSON access-log line per request (LOG_LEVEL=info, the default), with stdout
+    // drained by the bench like a log collector would. The other Headway rows run at the run's
+    // --log-level (warn by default: no per-request lines).
+    name: "landing-log-info",
+    title: "Headway GET / with LOG_LEVEL=info",
+    serverEntry: HEADWAY,
+    database: true,
+    env: { LOG_LEVEL: "info" },
+    path: "/",
+    headers: { "accept-language": "en-US,en;q=0.9" },
+    targets: { maxPeakRssMb: 150 },
+  },
+];
