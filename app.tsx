@@ -29,6 +29,8 @@ import { meApi } from "./routes/api/me.ts";
 import { tokensApi } from "./routes/api/tokens.ts";
 import { assetRoutes } from "./routes/assets.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { analysesPages } from "./routes/pages/analyses.tsx";
+import { analysisDashboardPages } from "./routes/pages/analysis_dashboard.tsx";
 import { authPages } from "./routes/pages/auth.tsx";
 import { dashboardPages } from "./routes/pages/dashboard.tsx";
 import { landingRoutes } from "./routes/pages/landing.tsx";
@@ -144,6 +146,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", landingRoutes);
   app.route("/", authPages);
   app.route("/", dashboardPages);
+  app.route("/", analysesPages);
+  app.route("/", analysisDashboardPages);
   app.route("/", settingsPages);
 
   app.notFound((c) => {

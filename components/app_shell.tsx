@@ -56,6 +56,7 @@ export function AppShell({ children }: { children: ComponentChildren }) {
           {user && (
             <nav aria-label={t("nav.main")} class="main-nav">
               <NavLink href="/dashboard">{t("nav.dashboard")}</NavLink>
+              <NavLink href="/analyses">{t("nav.analyses")}</NavLink>
               <NavLink href="/settings">{t("nav.settings")}</NavLink>
             </nav>
           )}

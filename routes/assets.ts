@@ -40,7 +40,12 @@ function respond(
 
 export const assetRoutes = new Hono<AppEnv>()
   .on(["GET", "HEAD"], "/static/*", (c) => {
-    const name = decodeURIComponent(c.req.path.slice("/static/".length));
+    let name: string;
+    try {
+      name = decodeURIComponent(c.req.path.slice("/static/".length));
+    } catch {
+      return c.notFound(); // malformed percent-encoding (URIError) names no file: 404, not 500
+    }
     const asset = name.includes("..") ? undefined : getStaticAsset(name);
     if (!asset) return c.notFound();
     const fingerprinted = c.req.query("v") === asset.hash;

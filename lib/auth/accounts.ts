@@ -68,11 +68,14 @@ export async function logIn(
 ): Promise<{ user: User; sessionSecret: string }> {
   const accountKey = `login-account:${normaliseEmail(input.email)}`;
   const ipKey = `login-ip:${input.ip}`;
+  // The account's attempt is counted (atomically) before the password is checked: peeking first
+  // and counting only failures let any number of concurrent guesses pass the check. A success
+  // clears the count below, so only failures accumulate.
   const [byAccount, byIp] = await Promise.all([
-    deps.counters.peek(accountKey, LOGIN_WINDOW_SECONDS),
+    deps.counters.hit(accountKey, LOGIN_WINDOW_SECONDS),
     deps.counters.peek(ipKey, LOGIN_WINDOW_SECONDS),
   ]);
-  if (byAccount.count >= LOGIN_FAILURES_PER_ACCOUNT) {
+  if (byAccount.count > LOGIN_FAILURES_PER_ACCOUNT) {
     throw new LoginThrottledError(byAccount.resetInSeconds);
   }
   if (byIp.count >= LOGIN_FAILURES_PER_IP) throw new LoginThrottledError(byIp.resetInSeconds);
@@ -81,10 +84,7 @@ export async function logIn(
   decoyHash ??= deps.passwords.hash("decoy password 0");
   const ok = await deps.passwords.verify(found?.passwordHash ?? await decoyHash, input.password);
   if (!found || !ok) {
-    await Promise.all([
-      deps.counters.hit(accountKey, LOGIN_WINDOW_SECONDS),
-      deps.counters.hit(ipKey, LOGIN_WINDOW_SECONDS),
-    ]);
+    await deps.counters.hit(ipKey, LOGIN_WINDOW_SECONDS);
     throw new InvalidCredentialsError();
   }
   await deps.counters.reset(accountKey, LOGIN_WINDOW_SECONDS);

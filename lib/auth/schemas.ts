@@ -14,7 +14,11 @@ export const timezoneSchema = z.string({ error: "a string" })
 
 export const localeSchema = z.enum(["en", "fr"], { error: "en or fr" });
 
-export const nameSchema = z.string().trim().max(100, { error: "at most 100 characters" });
+// Postgres text cannot hold U+0000: refuse it as input rather than fail the insert with a 500.
+const noNul = (value: string) => !value.includes("\u0000");
+
+export const nameSchema = z.string().trim().max(100, { error: "at most 100 characters" })
+  .refine(noNul, { error: "no NUL characters" });
 
 export const hourlyRateSchema = z.number({ error: "a number" })
   .min(20, { error: "at least 20" })
@@ -48,5 +52,6 @@ export const passwordChangeSchema = z.object({
 
 export const tokenCreateSchema = z.object({
   name: z.string().trim().min(1, { error: "a name of 1–80 characters" })
-    .max(80, { error: "a name of 1–80 characters" }),
+    .max(80, { error: "a name of 1–80 characters" })
+    .refine(noNul, { error: "no NUL characters" }),
 });

@@ -92,6 +92,8 @@ export async function findUserForLogin(
   sql: Sql,
   email: string,
 ): Promise<{ user: User; passwordHash: string } | null> {
+  // No stored email holds U+0000, and Postgres would reject it as a parameter (a 500, not a 401).
+  if (email.includes("\u0000")) return null;
   const [row] = await sql<(UserRow & { password_hash: string })[]>`
     select ${sql.unsafe(USER_COLUMNS)}, password_hash from users
     where lower(email) = ${normaliseEmail(email)}`;

@@ -106,11 +106,14 @@ export class Cache {
     return result.ok;
   }
 
-  /** Deletes keys. Returns false if the store could not be reached. */
+  /**
+   * Invalidates keys after a write: deletes them and bumps their generations, so no load that
+   * read the database before the write can store its result afterwards — in this process or any
+   * other sharing the store. Returns false if the store could not be reached.
+   */
   async delete(...keys: string[]): Promise<boolean> {
     if (keys.length === 0) return true;
-    // A load that started before this invalidation may have read old rows: it must neither be
-    // joined by later readers nor write its result back.
+    // In this process, a load already in flight must also not be joined by later readers.
     for (const key of keys) {
       const flight = this.#inflight.get(key);
       if (flight) {
@@ -118,7 +121,7 @@ export class Cache {
         this.#inflight.delete(key);
       }
     }
-    const result = await this.#call(() => this.store.delete(keys));
+    const result = await this.#call(() => this.store.invalidate(keys));
     return result.ok;
   }
 
@@ -140,10 +143,15 @@ export class Cache {
     flight.promise = (async () => {
       const cached = await this.get<T>(key);
       if (cached !== null) return cached;
+      // Read the generation BEFORE loading: an invalidation after this point changes it, and the
+      // conditional write below then declines our possibly stale value.
+      const generation = await this.#call(() => this.store.generation(key));
       const value = await load();
       // "Nothing there" is not cached: the next reader asks the source again.
-      if (!flight.stale && value !== null && value !== undefined) {
-        await this.set(key, value, ttlSeconds);
+      if (generation.ok && !flight.stale && value !== null && value !== undefined) {
+        await this.#call(() =>
+          this.store.setIfGeneration(key, JSON.stringify(value), ttlSeconds, generation.value)
+        );
       }
       return value;
     })().finally(() => {

@@ -1,5 +1,5 @@
 /** In-process cache: the embedded default. Expired entries are dropped lazily and by a sweep. */
-import type { CacheStore } from "./store.ts";
+import { type CacheStore, GENERATION_TTL_SECONDS, generationKey } from "./store.ts";
 
 interface Entry {
   value: string;
@@ -65,6 +65,24 @@ export class MemoryStore implements CacheStore {
   delete(keys: string[]): Promise<void> {
     for (const key of keys) this.#entries.delete(key);
     return Promise.resolve();
+  }
+
+  async invalidate(keys: string[]): Promise<void> {
+    for (const key of keys) {
+      this.#entries.delete(key);
+      await this.increment(generationKey(key), GENERATION_TTL_SECONDS);
+    }
+  }
+
+  generation(key: string): Promise<string> {
+    return Promise.resolve(this.#live(generationKey(key))?.value ?? "0");
+  }
+
+  // Synchronous between the check and the write: atomic in a single-threaded process.
+  setIfGeneration(key: string, value: string, ttlSeconds: number, generation: string): Promise<boolean> {
+    if ((this.#live(generationKey(key))?.value ?? "0") !== generation) return Promise.resolve(false);
+    this.#put(key, { value, expiresAt: this.#now() + ttlSeconds * 1000 });
+    return Promise.resolve(true);
   }
 
   increment(key: string, ttlSeconds: number): Promise<number> {

@@ -18,8 +18,14 @@
  * ```
  */
 import { createClient } from "redis";
-import type { CacheStore } from "./store.ts";
-import { INCREMENT_SCRIPT, ttlToMs } from "./redis_common.ts";
+import { type CacheStore, GENERATION_TTL_SECONDS, generationKey } from "./store.ts";
+import {
+  INCREMENT_SCRIPT,
+  INVALIDATE_SCRIPT,
+  invalidationKeys,
+  SET_IF_GENERATION_SCRIPT,
+  ttlToMs,
+} from "./redis_common.ts";
 
 export interface RedisStoreOptions {
   /** TCP (+TLS) connect timeout per attempt. Default 2000 ms. */
@@ -167,6 +173,32 @@ export class RedisStore implements CacheStore {
   async delete(keys: string[]): Promise<void> {
     if (keys.length === 0) return;
     await this.#client.unlink(keys);
+  }
+
+  async invalidate(keys: string[]): Promise<void> {
+    if (keys.length === 0) return;
+    await this.#client.eval(INVALIDATE_SCRIPT, {
+      keys: invalidationKeys(keys, generationKey),
+      arguments: [String(ttlToMs(GENERATION_TTL_SECONDS))],
+    });
+  }
+
+  async generation(key: string): Promise<string> {
+    const value = await this.#client.get(generationKey(key));
+    return value === null ? "0" : String(value);
+  }
+
+  async setIfGeneration(
+    key: string,
+    value: string,
+    ttlSeconds: number,
+    generation: string,
+  ): Promise<boolean> {
+    const reply = await this.#client.eval(SET_IF_GENERATION_SCRIPT, {
+      keys: [key, generationKey(key)],
+      arguments: [value, String(ttlToMs(ttlSeconds)), generation],
+    });
+    return Number(reply) === 1;
   }
 
   async increment(key: string, ttlSeconds: number): Promise<number> {

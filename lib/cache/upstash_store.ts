@@ -16,8 +16,14 @@
  * Responses keep the SDK's default base64 encoding, which round-trips any string exactly.
  */
 import { Redis } from "@upstash/redis";
-import type { CacheStore } from "./store.ts";
-import { INCREMENT_SCRIPT, ttlToMs } from "./redis_common.ts";
+import { type CacheStore, GENERATION_TTL_SECONDS, generationKey } from "./store.ts";
+import {
+  INCREMENT_SCRIPT,
+  INVALIDATE_SCRIPT,
+  invalidationKeys,
+  SET_IF_GENERATION_SCRIPT,
+  ttlToMs,
+} from "./redis_common.ts";
 
 export interface UpstashStoreOptions {
   /** UPSTASH_REDIS_REST_URL */
@@ -74,6 +80,37 @@ export class UpstashStore implements CacheStore {
     this.#checkOpen();
     if (keys.length === 0) return;
     await this.#redis.unlink(...keys);
+  }
+
+  async invalidate(keys: string[]): Promise<void> {
+    this.#checkOpen();
+    if (keys.length === 0) return;
+    await this.#redis.eval<string[], number>(
+      INVALIDATE_SCRIPT,
+      invalidationKeys(keys, generationKey),
+      [String(ttlToMs(GENERATION_TTL_SECONDS))],
+    );
+  }
+
+  async generation(key: string): Promise<string> {
+    this.#checkOpen();
+    const value = await this.#redis.get<string>(generationKey(key));
+    return value === null || value === undefined ? "0" : String(value);
+  }
+
+  async setIfGeneration(
+    key: string,
+    value: string,
+    ttlSeconds: number,
+    generation: string,
+  ): Promise<boolean> {
+    this.#checkOpen();
+    const reply = await this.#redis.eval<string[], number>(
+      SET_IF_GENERATION_SCRIPT,
+      [key, generationKey(key)],
+      [value, String(ttlToMs(ttlSeconds)), generation],
+    );
+    return Number(reply) === 1;
   }
 
   async increment(key: string, ttlSeconds: number): Promise<number> {

@@ -9,12 +9,14 @@
  */
 import { z } from "zod";
 
-const int = (min: number, max: number, fallback: number) =>
-  z.coerce.number({ error: `an integer from ${min} to ${max}` })
-    .int({ error: `an integer from ${min} to ${max}` })
-    .min(min, { error: `an integer from ${min} to ${max}` })
-    .max(max, { error: `an integer from ${min} to ${max}` })
+const int = (min: number, max: number, fallback: number) => {
+  const form = { error: `an integer from ${min} to ${max}` };
+  // Decimal digits only: Number() would read " " as 0 (PORT=" " → a random port) and "0x50" as 80.
+  return z.string().trim().regex(/^\d+$/, form)
+    .transform(Number)
+    .pipe(z.number().int(form).min(min, form).max(max, form))
     .default(fallback);
+};
 
 const bool = (fallback: boolean) =>
   z.enum(["true", "false", "1", "0"], { error: "true or false" })

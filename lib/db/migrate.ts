@@ -74,17 +74,24 @@ async function withLock<T>(sql: Sql, work: (conn: Reserved) => Promise<T>): Prom
   // Advisory locks belong to a session, so hold one connection for the whole run.
   const reserved = await sql.reserve();
   try {
-    await reserved`select pg_advisory_lock(${LOCK_KEY})`;
+    // A migration, and another instance's wait for the lock, may outlast the pool's per-request
+    // statement timeout: lift it on this connection and restore it before handing it back.
+    await reserved`set statement_timeout = 0`;
     try {
-      await reserved`
-        create table if not exists schema_migrations (
-          version integer primary key,
-          name text not null,
-          applied_at timestamptz not null default now()
-        )`;
-      return await work(reserved);
+      await reserved`select pg_advisory_lock(${LOCK_KEY})`;
+      try {
+        await reserved`
+          create table if not exists schema_migrations (
+            version integer primary key,
+            name text not null,
+            applied_at timestamptz not null default now()
+          )`;
+        return await work(reserved);
+      } finally {
+        await reserved`select pg_advisory_unlock(${LOCK_KEY})`;
+      }
     } finally {
-      await reserved`select pg_advisory_unlock(${LOCK_KEY})`;
+      await reserved`reset statement_timeout`;
     }
   } finally {
     reserved.release();

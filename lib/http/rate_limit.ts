@@ -49,6 +49,9 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> 
       );
     }
     await next();
+    // A limiter nested inside this one (auth within api) has already described its own, stricter
+    // window, possibly on its 429: overwriting it would report the wrong limit and remaining count.
+    if (c.res.headers.has("RateLimit-Limit")) return;
     for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
   };
 }

@@ -43,7 +43,7 @@ const FORM_TYPES = /^(application\/x-www-form-urlencoded|multipart\/form-data|te
 export function csrfProtection(
   options: { allowedOrigin?: string; sessionCookie: string },
 ): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
+  return (c, next) => {
     if (SAFE_METHODS.has(c.req.method)) return next();
     if (/^Bearer\s/i.test(c.req.header("authorization") ?? "")) return next();
     const expected = options.allowedOrigin ?? new URL(c.req.url).origin;

@@ -15,6 +15,9 @@ export function readSessionCookie(c: Context, config: Config): string | undefine
   return value && /^[A-Za-z0-9_-]{20,100}$/.test(value) ? value : undefined;
 }
 
+// The name already carries `__Host-` when needed; hono's `prefix: "host"` option would prepend it
+// a second time (`__Host-__Host-hw_session`), a cookie that is then never read back. `Secure`,
+// `Path=/` and no `Domain` are what the prefix requires, and are set explicitly.
 export function writeSessionCookie(c: Context, config: Config, secret: string): void {
   setCookie(c, sessionCookieName(config), secret, {
     httpOnly: true,
@@ -22,7 +25,6 @@ export function writeSessionCookie(c: Context, config: Config, secret: string): 
     sameSite: "Lax",
     path: "/",
     maxAge: config.SESSION_MAX_DAYS * 24 * 60 * 60,
-    ...(config.isLocal ? {} : { prefix: "host" as const }),
   });
 }
 
@@ -30,6 +32,5 @@ export function clearSessionCookie(c: Context, config: Config): void {
   deleteCookie(c, sessionCookieName(config), {
     path: "/",
     secure: !config.isLocal,
-    ...(config.isLocal ? {} : { prefix: "host" as const }),
   });
 }

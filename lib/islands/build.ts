@@ -23,17 +23,18 @@ export interface IslandAssets {
   readonly preloads: Map<string, string[]>;
 }
 
-async function islandStems(dir: URL): Promise<string[]> {
-  const stems: string[] = [];
+/** Island source files by stem; an island may be `.tsx` or (JSX-free) `.ts`. */
+async function islandFiles(dir: URL): Promise<Map<string, URL>> {
+  const files: [string, URL][] = [];
   try {
     for await (const entry of Deno.readDir(dir)) {
       const match = /^([a-z0-9_]+)\.tsx?$/.exec(entry.name);
-      if (entry.isFile && match) stems.push(match[1]);
+      if (entry.isFile && match) files.push([match[1], new URL(entry.name, dir)]);
     }
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
-  return stems.sort();
+  return new Map(files.sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0));
 }
 
 export interface BuildOptions {
@@ -45,12 +46,10 @@ export interface BuildOptions {
 /** Builds (in memory) and registers islands. Takes ~100–300 ms; called once at start. */
 export async function buildIslands(options: BuildOptions = {}): Promise<IslandAssets> {
   const dir = options.dir ?? ISLANDS_DIR;
-  const stems = await islandStems(dir);
-  for (const stem of stems) {
-    registerIslandModule(stem, await import(new URL(`${stem}.tsx`, dir).href));
-  }
+  const sources = await islandFiles(dir);
+  for (const [stem, file] of sources) registerIslandModule(stem, await import(file.href));
   const entryPoints: Record<string, string> = { boot: BOOT_ENTRY.pathname };
-  for (const stem of stems) entryPoints[stem] = new URL(`${stem}.tsx`, dir).pathname;
+  for (const [stem, file] of sources) entryPoints[stem] = file.pathname;
 
   const result = await esbuild.build({
     entryPoints,

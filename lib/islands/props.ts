@@ -49,7 +49,10 @@ export class PropsEncoder {
         throw new TypeError(`${path}: a ${typeof value} cannot be passed to an island`);
     }
     if (value === null) return null;
-    if (value instanceof Date) return tag(["d", value.toISOString()]);
+    if (value instanceof Date) {
+      // An invalid Date has no ISO form (toISOString throws); `new Date("")` is invalid again.
+      return tag(["d", Number.isNaN(value.getTime()) ? "" : value.toISOString()]);
+    }
     if (Array.isArray(value)) return value.map((item, i) => this.encode(item, `${path}[${i}]`));
     const object = value as object;
     if (isSignal(object)) {

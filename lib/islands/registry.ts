@@ -35,9 +35,9 @@ const InsideIsland = createContext(false);
 let bypass: AnyComponent | null = null;
 let collecting: { encoder: PropsEncoder; collection: IslandCollection } | null = null;
 
-// deno-lint-ignore no-explicit-any
 function IslandBoundary(
   { island, component, props }: { island: IslandId; component: AnyComponent; props: object },
+  // deno-lint-ignore no-explicit-any
 ): VNode<any> {
   bypass = component;
   const inner = h(component, props);

@@ -5,7 +5,8 @@
 export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+// The local part takes every character RFC 5322 allows there, so no prefix of it is left behind.
+const EMAIL = /[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 // Bearer tokens, our own `hw_` API tokens and session cookie values.
 const TOKEN = /\b(Bearer\s+)[A-Za-z0-9._~+/=-]+|\bhw_[A-Za-z0-9_-]{10,}|(hw_session=)[^;\s"]+/g;
 const SECRET_KEYS = /pass(word)?|token|secret|authorization|cookie|api[_-]?key/i;
@@ -20,9 +21,18 @@ export function redactText(text: string): string {
 
 function redact(value: unknown, depth = 0): unknown {
   if (typeof value === "string") return redactText(value);
-  if (depth > 6 || value === null || typeof value !== "object") return value;
+  // JSON.stringify throws on bigints; a log call must never throw.
+  if (typeof value === "bigint") return String(value);
+  if (value === null || typeof value !== "object") return value;
+  // Written raw, deeper values would skip redaction (and a cycle would make stringify throw).
+  if (depth > 6) return "[truncated]";
   if (value instanceof Error) {
-    return { name: value.name, message: redactText(value.message), stack: value.stack };
+    // The stack starts with the message, so it needs the same redaction.
+    return {
+      name: value.name,
+      message: redactText(value.message),
+      stack: value.stack && redactText(value.stack),
+    };
   }
   if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
   return Object.fromEntries(

@@ -18,6 +18,8 @@ export interface ImportResult {
   analysisId: string;
   cached: boolean;
   createdAt: string;
+  /** When this user imported it (for a duplicate: the earlier import). */
+  importedAt: string;
   urlHash: string;
 }
 
@@ -50,8 +52,8 @@ export async function importAnalysis(
   const identity = summary.identity_a1;
   return await sql.begin(async (tx) => {
     await tx`select pg_advisory_xact_lock(hashtextextended(${hash}, 0))`;
-    const [existing] = await tx<{ id: string; created_at: Date }[]>`
-      select id, created_at from analyses
+    const [existing] = await tx<{ id: string; created_at: Date; imported_at: Date }[]>`
+      select id, created_at, imported_at from analyses
       where user_id = ${userId} and url_hash = ${hash}
         and imported_at > now() - make_interval(days => ${DUPLICATE_WINDOW_DAYS})
       order by imported_at desc limit 1`;
@@ -60,10 +62,11 @@ export async function importAnalysis(
         analysisId: existing.id,
         cached: true,
         createdAt: existing.created_at.toISOString(),
+        importedAt: existing.imported_at.toISOString(),
         urlHash: hash,
       };
     }
-    const [row] = await tx<{ id: string }[]>`
+    const [row] = await tx<{ id: string; imported_at: Date }[]>`
       insert into analyses (user_id, url, url_hash, company_name, sector, estimated_size, tier,
                             results_summary, created_at, completed_at)
       values (${userId}, ${input.url.trim()}, ${hash}, ${identity.company_name}, ${identity.sector},
@@ -71,7 +74,7 @@ export async function importAnalysis(
       tx.json(JSON.parse(JSON.stringify(summary)))
     },
               ${createdAt}, ${completedAt})
-      returning id`;
+      returning id, imported_at`;
     const rows = CATEGORIES.flatMap((category, position) => {
       const opportunity = summary[category];
       if (!opportunity) return [];
@@ -87,7 +90,13 @@ export async function importAnalysis(
       }];
     });
     await tx`insert into opportunities ${tx(rows)}`;
-    return { analysisId: row.id, cached: false, createdAt: createdAt.toISOString(), urlHash: hash };
+    return {
+      analysisId: row.id,
+      cached: false,
+      createdAt: createdAt.toISOString(),
+      importedAt: row.imported_at.toISOString(),
+      urlHash: hash,
+    };
   });
 }
 

@@ -2,8 +2,13 @@
 import { z } from "zod";
 import { CATEGORIES } from "./types.ts";
 
+/** Postgres text cannot hold NUL and jsonb refuses lone surrogates: refuse them as input errors. */
+const storable = (value: string) => !value.includes("\u0000") && value.isWellFormed();
+const STORABLE = { error: "text without NUL characters or broken Unicode" };
+
 const text = (max: number) =>
-  z.string({ error: "a string" }).trim().max(max, { error: `at most ${max} characters` });
+  z.string({ error: "a string" }).trim().max(max, { error: `at most ${max} characters` })
+    .refine(storable, STORABLE);
 
 export const opportunityInputSchema = z.object({
   hours_per_week: z.number({ error: "a number of hours" }).min(0, { error: "0 or more" })
@@ -37,10 +42,12 @@ export const resultsSummarySchema = z.object({
 const instant = z.iso.datetime({
   offset: true,
   error: "an ISO 8601 date-time such as 2025-10-27T12:00:00Z",
-});
+  // The format allows year 0000, which Postgres has no date for (and no analysis predates 1970).
+}).refine((value) => Date.parse(value) >= 0, { error: "a date-time from 1970 on" });
 
 export const importSchema = z.object({
-  url: z.string({ error: "a URL" }).max(2048, { error: "at most 2048 characters" }),
+  url: z.string({ error: "a URL" }).max(2048, { error: "at most 2048 characters" })
+    .refine(storable, STORABLE),
   results_summary: resultsSummarySchema,
   created_at: instant.optional(),
   completed_at: instant.optional(),

@@ -71,6 +71,7 @@ export function summarizeProgress(opportunities: Opportunity[]): ProgressSummary
     not_started: count("NOT_STARTED"),
     in_progress: count("IN_PROGRESS"),
     implemented,
-    completion_percentage: total === 0 ? 0 : Math.floor((implemented / total) * 100),
+    // Integer arithmetic: (29 / 50) * 100 is 57.99999999999999 in floating point.
+    completion_percentage: total === 0 ? 0 : Math.floor((implemented * 100) / total),
   };
 }

@@ -9,6 +9,7 @@ import type { BadgeDefinition } from "../badges/definitions.ts";
 import type { Sql } from "../db/client.ts";
 import { activityDays } from "../time/streaks.ts";
 import { loadSnapshot } from "./analyses.ts";
+import { canTransition } from "./transitions.ts";
 import type { BadgeAward, DashboardSnapshot, Status } from "./types.ts";
 
 export class AnalysisNotFoundError extends Error {
@@ -21,15 +22,7 @@ export class InvalidTransitionError extends Error {
   override name = "InvalidTransitionError";
 }
 
-const ALLOWED: Record<Status, Status[]> = {
-  NOT_STARTED: ["IN_PROGRESS", "IMPLEMENTED"],
-  IN_PROGRESS: ["IMPLEMENTED", "NOT_STARTED"],
-  IMPLEMENTED: [],
-};
-
-export function canTransition(from: Status, to: Status): boolean {
-  return from === to || ALLOWED[from].includes(to);
-}
+export { canTransition } from "./transitions.ts";
 
 export interface ProgressChange {
   analysisId: string;
@@ -53,21 +46,23 @@ export interface ProgressOutcome {
 
 export async function updateProgress(sql: Sql, change: ProgressChange): Promise<ProgressOutcome> {
   return await sql.begin(async (tx) => {
-    const [target] = await tx<
-      { id: string; status: Status | null; hourly_rate_cents: number | null }[]
-    >`
-      select a.id, o.status, a.hourly_rate_cents
-      from analyses a
-      left join opportunities o on o.analysis_id = a.id and o.opportunity_id = ${change.opportunityId}
-      where a.id = ${change.analysisId} and a.user_id = ${change.userId}
-      for update of a`;
+    // Lock first, then read the status in a LATER statement: under READ COMMITTED a statement
+    // that waited for the lock still reads joined rows from the snapshot it started with, so a
+    // status read together with the lock can be stale (and let a change out of IMPLEMENTED through).
+    const [target] = await tx<{ hourly_rate_cents: number | null }[]>`
+      select hourly_rate_cents from analyses
+      where id = ${change.analysisId} and user_id = ${change.userId}
+      for update`;
     if (!target) throw new AnalysisNotFoundError(`Analysis ${change.analysisId} not found.`);
-    if (target.status === null) {
+    const [opportunity] = await tx<{ status: Status }[]>`
+      select status from opportunities
+      where analysis_id = ${change.analysisId} and opportunity_id = ${change.opportunityId}`;
+    if (!opportunity) {
       throw new OpportunityNotFoundError(
         `Opportunity '${change.opportunityId}' not found in analysis results.`,
       );
     }
-    const from = target.status;
+    const from = opportunity.status;
     if (!canTransition(from, change.status)) {
       throw new InvalidTransitionError(`Cannot transition from ${from} to ${change.status}.`);
     }

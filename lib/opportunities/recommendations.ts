@@ -59,8 +59,9 @@ export function recommend(opportunities: Opportunity[], locale: Locale): Recomme
       category: o.category,
       hours_per_week: weeklyHours(o.centihoursPerWeek),
       complexity_level: o.complexityLevel,
-      priority_score: Math.round((weeklyHours(o.centihoursPerWeek) / o.complexityLevel) * 100) /
-        100,
+      // centihours / complexity is the score × 100, computed without an intermediate rounding
+      // (161.14 / 4 = 40.285 exactly must round to 40.29, not the float's 40.28).
+      priority_score: Math.round(o.centihoursPerWeek / o.complexityLevel) / 100,
       reason: reasonFor(o, locale),
     }));
 }

@@ -46,11 +46,17 @@ export const TTL = {
   duplicate: 7 * 24 * 3600,
 } as const;
 
+/**
+ * Analysis ids are case-insensitive UUIDs: keys (and responses) use the lower-case spelling, so an
+ * invalidation through one spelling reaches readers that used another.
+ */
+const canonicalId = (id: string) => id.toLowerCase();
+
 export const cacheKeys = {
-  dashboard: (id: string) => `dashboard:${id}`,
-  badges: (id: string) => `badges:${id}`,
-  metrics: (id: string) => `metrics:${id}`,
-  recommendations: (id: string) => `recommendations:${id}`,
+  dashboard: (id: string) => `dashboard:${canonicalId(id)}`,
+  badges: (id: string) => `badges:${canonicalId(id)}`,
+  metrics: (id: string) => `metrics:${canonicalId(id)}`,
+  recommendations: (id: string) => `recommendations:${canonicalId(id)}`,
 };
 
 export interface ServiceDeps {
@@ -224,7 +230,7 @@ export async function getBadges(deps: ServiceDeps, id: string, viewer: Viewer, l
   if (!entry || entry.userId !== viewer.id) notFound(id);
   const section = badgeSection(definitions, entry.snapshot as DashboardSnapshot, viewer, locale);
   return {
-    analysis_id: id,
+    analysis_id: canonicalId(id),
     badges: section.badges,
     total_badges: section.badges.length,
     total_points: section.totalPoints,
@@ -254,7 +260,7 @@ export async function getRecommendations(
     },
   );
   if (!entry || entry.userId !== viewer.id) notFound(id);
-  return { analysis_id: id, recommendations: recommend(entry.notStarted, locale) };
+  return { analysis_id: canonicalId(id), recommendations: recommend(entry.notStarted, locale) };
 }
 
 interface CachedMetrics {
@@ -286,7 +292,7 @@ export async function getMetrics(
   );
   if (!entry || entry.userId !== viewer.id) notFound(id);
   return {
-    analysis_id: id,
+    analysis_id: canonicalId(id),
     metrics: computeMetrics(entry.opportunities as Opportunity[], effectiveRate(entry, viewer)),
   };
 }
@@ -343,7 +349,7 @@ export async function changeProgress(
   )!;
   return {
     response: {
-      analysis_id: id,
+      analysis_id: canonicalId(id),
       opportunity_id: opportunity.opportunityId,
       status: opportunity.status,
       implemented_at: opportunity.implementedAt,
@@ -370,4 +376,27 @@ export async function subscribeToReports(
   if (result.rateAdopted) keys.push(cacheKeys.metrics(input.analysisId));
   await deps.cache.delete(...keys);
   return result;
+}
+
+/**
+ * Remembers the hourly rate (cents per hour, 2000–50000) used to value this analysis' time, as
+ * the page's "set an hourly rate" form does. Invalidates what shows money: the dashboard and the
+ * metrics. Another user's (or an unknown) analysis is not found.
+ */
+export async function rememberRate(
+  deps: ServiceDeps,
+  id: string,
+  viewer: Viewer,
+  hourlyRateCents: number,
+): Promise<void> {
+  if (!isUuid(id)) notFound(id);
+  if (!Number.isInteger(hourlyRateCents) || hourlyRateCents < 2000 || hourlyRateCents > 50000) {
+    throw new RangeError("hourlyRateCents must be a whole number of cents from 2000 to 50000");
+  }
+  const rows = await deps.sql`
+    update analyses set hourly_rate_cents = ${hourlyRateCents}
+    where id = ${id} and user_id = ${viewer.id}
+    returning id`;
+  if (rows.length === 0) notFound(id);
+  await deps.cache.delete(cacheKeys.dashboard(id), cacheKeys.metrics(id));
 }

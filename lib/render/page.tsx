@@ -44,7 +44,7 @@ export function renderPage(
   c: Context<AppEnv>,
   body: VNode,
   meta: PageMeta,
-  status: 200 | 400 | 403 | 404 | 409 | 422 | 429 | 500 | 503 = 200,
+  status: 200 | 400 | 403 | 404 | 409 | 413 | 422 | 429 | 500 | 503 = 200,
 ): Response {
   const ctx = pageContext(c);
   const { result: bodyHtml, islands } = collectIslands(() =>
@@ -82,7 +82,7 @@ export function renderPage(
         {meta.og?.image && <meta property="og:image" content={meta.og.image} />}
         <link rel="stylesheet" href={assetUrl("styles.css")} />
         <link rel="icon" href={assetUrl("favicon.svg")} type="image/svg+xml" />
-        {preloads.map((href) => <link rel="modulepreload" href={href} />)}
+        {preloads.map((href) => <link key={href} rel="modulepreload" href={href} />)}
       </head>
       <body>
         <div id="app" dangerouslySetInnerHTML={{ __html: bodyHtml }} />

@@ -3,7 +3,8 @@ import { z } from "@hono/zod-openapi";
 import { CATEGORIES, STATUSES } from "../../lib/opportunities/types.ts";
 
 export const AnalysisIdParam = z.object({
-  analysisId: z.string().max(64).openapi({
+  // No length limit here: any id that is not a UUID is simply not found (404), never a 400.
+  analysisId: z.string().openapi({
     param: { name: "analysisId", in: "path" },
     format: "uuid",
     example: "550e8400-e29b-41d4-a716-446655440000",
@@ -91,7 +92,9 @@ export const DashboardResponse = z.object({
 }).openapi("DashboardResponse");
 
 export const ProgressUpdateRequest = z.object({
-  opportunity_id: z.string({ error: "a string" }).min(1).max(100),
+  // Postgres text cannot hold NUL: refuse it here rather than fail in the query.
+  opportunity_id: z.string({ error: "a string" }).min(1).max(100)
+    .refine((value) => !value.includes("\u0000"), { error: "no NUL characters" }),
   status: z.enum(STATUSES, { error: `one of ${STATUSES.join(", ")}` }),
   hourly_rate: z.number({ error: "a number" }).min(20, { error: "at least 20" })
     .max(500, { error: "at most 500" }).optional(),

@@ -12,6 +12,7 @@ import { type FormValues, readForm, validateForm } from "../../lib/http/form.ts"
 import { clientIp } from "../../lib/http/rate_limit.ts";
 import { clearSessionCookie, writeSessionCookie } from "../../lib/http/session_cookie.ts";
 import { isLocale } from "../../lib/i18n/i18n.ts";
+import { isValidTimeZone } from "../../lib/time/zones.ts";
 import { pageT, renderPage } from "../../lib/render/page.tsx";
 import { usePage } from "../../lib/render/page_context.ts";
 import { BrowserTimezone } from "../../islands/browser_timezone.tsx";
@@ -112,16 +113,14 @@ export const authPages = new Hono<AppEnv>()
       email: values.email ?? "",
       password: values.password ?? "",
       name: values.name || undefined,
-      // The browser's zone, detected by the page; ignored when missing or unknown.
-      timezone: values.timezone || undefined,
+      // The browser's zone, detected by the page; ignored when missing or unknown. Dropped before
+      // validation: skipping validation to drop it would let every other field through unchecked.
+      timezone: values.timezone && isValidTimeZone(values.timezone) ? values.timezone : undefined,
       locale: c.get("locale"),
     };
     const result = validateForm(signupSchema, input);
     const errors: Partial<Record<string, string>> = {};
     if (!result.ok) {
-      if (result.fields.has("timezone")) {
-        return signupWith(c, { ...input, timezone: undefined }, values);
-      }
       if (result.fields.has("email")) errors.email = t("validation.email");
       if (result.fields.has("password")) errors.password = t("auth.password_hint");
       if (result.fields.has("name")) errors.name = t("validation.name");

@@ -78,8 +78,7 @@ function SettingsPage({ view }: { view: SettingsView }) {
             value={values.locale}
             options={[{ value: "en", label: t("locale.en") }, { value: "fr", label: t("locale.fr") }]}
           />
-          {/* Text with a decimal keypad, not type=number: browsers silently submit "" for input
-              they cannot parse (e.g. "85,50"), which would clear the rate instead of showing an error. */}
+          {/* Not type=number: browsers submit "" for "85,50", silently clearing the rate. */}
           <Field
             id="hourly_rate"
             name="hourly_rate"

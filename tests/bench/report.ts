@@ -27,6 +27,11 @@ export interface ScenarioResult {
   };
   /** Average cores busy during the measured run, by who used them. */
   cpu: { server: number; generator: number; postgres: number; other: number; steal: number };
+  /**
+   * Server CPU time per request (µs): what a request costs the server whatever else the machine
+   * is doing, so it is steadier than req/s on a shared box.
+   */
+  serverCpuMicrosPerRequest: number;
   /** Bytes the server wrote to stdout during the measured run (its logs). */
   logBytes: number;
   /** req/s of every round, when the scenario ran more than once (the row shows the median round). */
@@ -48,6 +53,12 @@ export function baselineOf(results: ScenarioResult[]): ScenarioResult | undefine
 export function ratioToBaseline(result: ScenarioResult, baseline?: ScenarioResult): number | null {
   if (!baseline || baseline.load.requestsPerSecond === 0) return null;
   return result.load.requestsPerSecond / baseline.load.requestsPerSecond;
+}
+
+/** Baseline CPU per request ÷ this scenario's: the throughput ratio if both had one whole core. */
+export function cpuCostRatio(result: ScenarioResult, baseline?: ScenarioResult): number | null {
+  if (!baseline || !(result.serverCpuMicrosPerRequest > 0)) return null;
+  return baseline.serverCpuMicrosPerRequest / result.serverCpuMicrosPerRequest;
 }
 
 /** Errors a client would see: socket errors, timeouts and non-2xx (or ≥ 400 when not tallied). */
@@ -126,6 +137,7 @@ export function resultsTable(results: ScenarioResult[]): string {
   const baseline = baselineOf(results);
   const rows = results.map((r) => {
     const ratio = ratioToBaseline(r, baseline);
+    const cpuRatio = cpuCostRatio(r, baseline);
     const non2xx = r.load.non2xx === null ? `${r.load.errors.status} (≥400)` : num(r.load.non2xx);
     return [
       r.title,
@@ -138,6 +150,8 @@ export function resultsTable(results: ScenarioResult[]): string {
       non2xx,
       num(r.memory.peakBytes / MB, 1),
       num(r.memory.sampledMaxBytes / MB, 1),
+      num(r.serverCpuMicrosPerRequest, 1),
+      r.baseline ? "baseline" : cpuRatio === null ? "–" : pct(cpuRatio),
       `${r.cpu.server.toFixed(2)} / ${r.cpu.generator.toFixed(2)} / ${r.cpu.postgres.toFixed(2)} / ${
         r.cpu.other.toFixed(2)
       }`,
@@ -155,6 +169,8 @@ export function resultsTable(results: ScenarioResult[]): string {
       "non-2xx",
       "peak RSS MB",
       "sampled max RSS MB",
+      "server CPU µs/req",
+      "vs raw by CPU/req",
       "CPU cores: server / wrk / postgres / other",
     ],
     rows,

@@ -53,6 +53,10 @@ interface Settings {
   jsonPath: string;
 }
 
+function absolute(path: string): string {
+  return path.startsWith("/") ? path : `${Deno.cwd()}/${path}`;
+}
+
 function parseSettings(args: string[]): Settings {
   const flags = new Map<string, string>();
   for (const arg of args) {
@@ -93,7 +97,7 @@ function parseSettings(args: string[]): Settings {
     rounds: positive("rounds", 1),
     only,
     logLevel,
-    jsonPath: get("json", new URL("../.artifacts/bench.json", import.meta.url).pathname),
+    jsonPath: absolute(get("json", new URL("../.artifacts/bench.json", import.meta.url).pathname)),
   };
 }
 
@@ -212,6 +216,7 @@ async function runScenario(scenario: Scenario, settings: Settings): Promise<Scen
         other: Math.max(0, busy - serverCpu - generatorCpu - postgresCpu) / seconds,
         steal: (after.machine.steal - before.machine.steal) / seconds,
       },
+      serverCpuMicrosPerRequest: result.requests > 0 ? (serverCpu * 1e6) / result.requests : NaN,
       logBytes: after.logBytes - before.logBytes,
       roundsRequestsPerSecond: [result.requestsPerSecond],
       targets: scenario.targets,
@@ -299,7 +304,8 @@ async function main() {
   }
   console.log(`${checks.filter((c) => c.pass).length} targets passed, ${checks.filter((c) => !c.pass).length} failed`);
 
-  await Deno.mkdir(new URL(".", `file://${settings.jsonPath}`), { recursive: true });
+  const dir = settings.jsonPath.slice(0, settings.jsonPath.lastIndexOf("/"));
+  if (dir) await Deno.mkdir(dir, { recursive: true });
   await Deno.writeTextFile(
     settings.jsonPath,
     JSON.stringify(
@@ -329,6 +335,7 @@ Deno.addSignalListener("SIGINT", async () => {
 
 try {
   await main();
+  Deno.exit(0);
 } catch (error) {
   await cleanUp();
   console.error(error instanceof Error ? error.message : error);

@@ -53,12 +53,9 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
 
   let bytes = 0;
   let buffered = "";
-  let resolveUrl: (url: string) => void;
-  let rejectUrl: (error: Error) => void;
-  const urlPromise = new Promise<string>((resolve, reject) => {
-    resolveUrl = resolve;
-    rejectUrl = reject;
-  });
+  const { promise: urlPromise, resolve: resolveUrl, reject: rejectUrl } = Promise.withResolvers<
+    string
+  >();
   let listening = false;
   const stdoutDone = (async () => {
     const decoder = new TextDecoder();
@@ -88,7 +85,7 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
   });
 
   const timeoutMs = options.startTimeoutMs ?? 60_000;
-  let timer: number | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
       () => reject(new Error(`${entry} did not print its URL within ${timeoutMs} ms:\n${stderrTail}`)),
@@ -118,7 +115,7 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
       } catch {
         return; // already exited
       }
-      let killTimer: number | undefined;
+      let killTimer: ReturnType<typeof setTimeout> | undefined;
       const forced = new Promise<void>((resolve) => {
         killTimer = setTimeout(() => {
           try {

@@ -8,18 +8,28 @@
  * ```ts
  * Deno.test({ name: "…", sanitizeResources: false, sanitizeOps: false, fn: async () => {
  *   await withE2E(async ({ server, browser }) => {
- *     const context = await browser.newContext();
- *     const page = await context.newPage();
- *     const watched = watchPage(page);
- *     await page.goto(server.url);
- *     watched.assertClean();
+ *     const { context, page, watched } = await openPage(browser, { baseURL: server.url });
+ *     try {
+ *       await page.goto("/");
+ *       watched.assertClean("landing");
+ *     } finally {
+ *       await context.close();
+ *     }
  *   });
  * }});
  * ```
  */
-import { type Browser, chromium, type ConsoleMessage, type Page, type Request } from "playwright-core";
+import {
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  chromium,
+  type ConsoleMessage,
+  type Page,
+  type Request,
+} from "playwright-core";
 import { loadConfig } from "../../lib/config/config.ts";
-import { startServer, type RunningServer } from "../../server.ts";
+import { type RunningServer, startServer } from "../../server.ts";
 import { testDatabaseUrl } from "./harness.ts";
 
 /** Debian's Chromium unless `CHROMIUM_PATH` says otherwise. */
@@ -48,7 +58,11 @@ export async function launchBrowser(): Promise<Browser> {
         "or set CHROMIUM_PATH.",
     );
   }
-  return await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+  return await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
 }
 
 /** Starts the real server on 127.0.0.1 with a free port against the run's test database. */
@@ -118,7 +132,9 @@ export function watchPage(page: Page): WatchedPage {
     },
     assertClean(where: string) {
       if (problems.length > 0) {
-        throw new Error(`${where}: ${problems.length} browser problem(s):\n- ${problems.join("\n- ")}`);
+        throw new Error(
+          `${where}: ${problems.length} browser problem(s):\n- ${problems.join("\n- ")}`,
+        );
       }
     },
   };
@@ -140,4 +156,26 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = new URL(`${name}.png`, ARTIFACTS_DIR).pathname;
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/** Default wait for selectors, navigations and `waitForFunction` in end-to-end tests. */
+export const E2E_TIMEOUT_MS = 15_000;
+
+/**
+ * A fresh context (English, 1280×800 unless overridden) with the CSP listener installed, one
+ * page, and a {@link WatchedPage} recording its problems. Close `context` when done.
+ */
+export async function openPage(
+  browser: Browser,
+  options: BrowserContextOptions = {},
+): Promise<{ context: BrowserContext; page: Page; watched: WatchedPage }> {
+  const context = await browser.newContext({
+    locale: "en-US",
+    viewport: { width: 1280, height: 800 },
+    ...options,
+  });
+  await context.addInitScript(CSP_LISTENER_SCRIPT);
+  const page = await context.newPage();
+  page.setDefaultTimeout(E2E_TIMEOUT_MS);
+  return { context, page, watched: watchPage(page) };
 }

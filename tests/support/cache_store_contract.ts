@@ -9,7 +9,7 @@
  * ```
  */
 import assert from "node:assert/strict";
-import type { CacheStore } from "../../lib/cache/store.ts";
+import { type CacheStore, generationKey } from "../../lib/cache/store.ts";
 
 export interface ContractSubject {
   store: CacheStore;
@@ -139,6 +139,34 @@ export function cacheStoreContract(
           Array.from({ length: 200 }, (_, i) => i + 1),
         );
         assert.equal(await store.get(key("concurrent")), "200");
+      });
+
+      await t.step("invalidate deletes and bumps the generation", async () => {
+        const k = key("gen:value");
+        used.add(generationKey(k));
+        assert.equal(await store.generation(k), "0");
+        await store.set(k, "v", 60);
+        await store.invalidate([k, key("gen:missing")]);
+        used.add(generationKey(prefix + "gen:missing"));
+        assert.equal(await store.get(k), null);
+        assert.notEqual(await store.generation(k), "0");
+        await store.invalidate([]);
+      });
+
+      await t.step("setIfGeneration stores only while the generation is unchanged", async () => {
+        const k = key("gen:cas");
+        used.add(generationKey(k));
+        const before = await store.generation(k);
+        assert.equal(await store.setIfGeneration(k, "fresh", 60, before), true);
+        assert.equal(await store.get(k), "fresh");
+        // A load that read the generation before an invalidation must not write back.
+        await store.invalidate([k]);
+        assert.equal(await store.setIfGeneration(k, "stale", 60, before), false);
+        assert.equal(await store.get(k), null);
+        const after = await store.generation(k);
+        assert.notEqual(after, before);
+        assert.equal(await store.setIfGeneration(k, "new", 60, after), true);
+        assert.equal(await store.get(k), "new");
       });
 
       await t.step("expiry (real clock, ~2.3 s)", async () => {

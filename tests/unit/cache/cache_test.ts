@@ -38,6 +38,15 @@ class ControlledStore implements CacheStore {
   delete(keys: string[]) {
     return this.#run(() => this.inner.delete(keys));
   }
+  invalidate(keys: string[]) {
+    return this.#run(() => this.inner.invalidate(keys));
+  }
+  generation(key: string) {
+    return this.#run(() => this.inner.generation(key));
+  }
+  setIfGeneration(key: string, value: string, ttlSeconds: number, generation: string) {
+    return this.#run(() => this.inner.setIfGeneration(key, value, ttlSeconds, generation));
+  }
   increment(key: string, ttlSeconds: number) {
     return this.#run(() => this.inner.increment(key, ttlSeconds));
   }
@@ -139,8 +148,8 @@ Deno.test("Cache.getOrLoad: 100 concurrent cold calls share one load", async () 
     const results = await Promise.all(calls);
     assert.equal(loads, 1);
     for (const result of results) assert.deepEqual(result, { total: 42 });
-    // One read and one write reached the store, not 100 of each.
-    assert.equal(store.calls, 2);
+    // One read, one generation read and one conditional write reached the store, not 100 each.
+    assert.equal(store.calls, 3);
 
     // Warm: served from the store, no load.
     assert.deepEqual(await cache.getOrLoad("summary", 60, load), { total: 42 });
@@ -437,5 +446,29 @@ Deno.test("createCache: picks upstash, then redis, then memory", async () => {
     } finally {
       await cache.close();
     }
+  }
+});
+
+Deno.test("Cache.getOrLoad: a load that straddles an invalidation (any process) is not stored", async () => {
+  const shared = new MemoryStore();
+  // Two Cache instances over one store stand for two app instances sharing Redis.
+  const reader = new Cache(shared, { timeoutMs: 50 });
+  const writer = new Cache(shared, { timeoutMs: 50 });
+  const gate = deferred<void>();
+  try {
+    const slowRead = reader.getOrLoad("dashboard:1", 60, async () => {
+      await gate.promise; // the database read happened before the write below
+      return { version: "old" };
+    });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await writer.delete("dashboard:1"); // the other instance committed and invalidated
+    gate.resolve();
+    assert.deepEqual(await slowRead, { version: "old" });
+    assert.equal(await shared.get("dashboard:1"), null, "the stale value was written back");
+    const fresh = await writer.getOrLoad("dashboard:1", 60, () => Promise.resolve({ version: "new" }));
+    assert.deepEqual(fresh, { version: "new" });
+    assert.equal(await shared.get("dashboard:1"), JSON.stringify({ version: "new" }));
+  } finally {
+    await reader.close();
   }
 });

@@ -1,0 +1,235 @@
+/**
+ * Security headers on pages (CSP with a per-request nonce and no `unsafe-inline` scripts,
+ * nosniff, referrer policy, frame protection, HSTS outside localhost) and output escaping of
+ * user text, including JSON inlined in `<script>` for islands.
+ */
+import assert from "node:assert/strict";
+import { sampleAnalysis } from "../../fixtures/analysis.ts";
+import { type Harness, startHarness } from "../../support/harness.ts";
+import { freshEmail, raw } from "../api/helpers.ts";
+
+const XSS = "</script><script>alert(1)</script>";
+
+function csp(res: Response): Map<string, string[]> {
+  const header = res.headers.get("content-security-policy");
+  assert.ok(header, "Content-Security-Policy is set");
+  return new Map(header.split(";").map((part) => part.trim()).filter(Boolean).map((part) => {
+    const [name, ...values] = part.split(/\s+/);
+    return [name.toLowerCase(), values];
+  }));
+}
+
+/** The CSP nonce for scripts, asserting the script policy is strict. */
+function scriptNonce(res: Response): string {
+  const policy = csp(res);
+  const scriptSrc = policy.get("script-src") ?? policy.get("default-src");
+  assert.ok(scriptSrc, "a script policy");
+  assert.ok(!scriptSrc.includes("'unsafe-inline'"), "no 'unsafe-inline' for scripts");
+  assert.ok(!scriptSrc.includes("'unsafe-eval'"), "no 'unsafe-eval'");
+  assert.ok(!scriptSrc.includes("*") && !scriptSrc.includes("data:"), "no wildcard sources");
+  const nonces = scriptSrc.filter((v) => /^'nonce-.+'$/.test(v));
+  assert.equal(nonces.length, 1, `one nonce in ${scriptSrc.join(" ")}`);
+  const nonce = nonces[0].slice("'nonce-".length, -1);
+  assert.ok(nonce.length >= 16, "the nonce has ≥ 96 bits");
+  return nonce;
+}
+
+function assertCommonHeaders(res: Response, label: string) {
+  assert.equal(res.headers.get("x-content-type-options"), "nosniff", label);
+  assert.match(
+    res.headers.get("referrer-policy") ?? "",
+    /^(no-referrer|same-origin|strict-origin|strict-origin-when-cross-origin)$/,
+    label,
+  );
+  const frameAncestors = csp(res).get("frame-ancestors");
+  const xfo = res.headers.get("x-frame-options");
+  assert.ok(
+    xfo === "DENY" || xfo === "SAMEORIGIN" || frameAncestors?.join(" ") === "'none'",
+    `${label}: frame protection`,
+  );
+  assert.equal(xfo, "DENY", label);
+  assert.deepEqual(frameAncestors, ["'none'"], label);
+}
+
+/** Every `<script>` element of a page: its attributes and its text. */
+function scripts(html: string): { attrs: string; body: string }[] {
+  const found = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)]
+    .map((m) => ({ attrs: m[1], body: m[2] }));
+  const openings = (html.match(/<script\b/gi) ?? []).length;
+  assert.equal(found.length, openings, "every <script> is closed where it should be");
+  return found;
+}
+
+Deno.test("headers: /signup has a strict CSP whose nonce is on every inline script", async () => {
+  const h = await startHarness();
+  try {
+    const res = await raw(h, "/signup");
+    assert.equal(res.status, 200);
+    assertCommonHeaders(res, "/signup");
+    const nonce = scriptNonce(res);
+    const policy = csp(res);
+    assert.deepEqual(policy.get("object-src"), ["'none'"]);
+    assert.deepEqual(policy.get("base-uri"), ["'none'"]);
+    assert.ok(policy.get("default-src")?.includes("'self'"));
+    assert.equal(res.headers.get("strict-transport-security"), null, "no HSTS on localhost");
+
+    const html = await res.text();
+    const all = scripts(html);
+    assert.ok(all.length >= 1, "the sign-up page hydrates islands");
+    for (const script of all) {
+      assert.ok(script.attrs.includes(` nonce="${nonce}"`), `nonce on <script${script.attrs}>`);
+    }
+    assert.ok(
+      all.some((s) => !/\bsrc=/.test(s.attrs) && s.body.trim().length > 0),
+      "there is an inline script, and it carries the nonce",
+    );
+    // No inline event handlers or javascript: URLs (they would need 'unsafe-inline').
+    assert.doesNotMatch(html, /\son[a-z]+\s*=\s*["']/i);
+    assert.doesNotMatch(html, /javascript:/i);
+
+    // A new nonce per request.
+    const again = await raw(h, "/signup");
+    await again.body?.cancel();
+    assert.notEqual(scriptNonce(again), nonce);
+  } finally {
+    await h.close();
+  }
+});
+
+Deno.test("headers: present on every kind of response; pages without islands ship no script", async () => {
+  const h = await startHarness();
+  try {
+    const alice = await h.signup();
+    const pages: [string, Promise<Response>, number][] = [
+      ["/", raw(h, "/"), 200],
+      ["/login", raw(h, "/login"), 200],
+      ["404 page", raw(h, "/no-such-page"), 404],
+      ["/dashboard", alice.get("/dashboard"), 200],
+      ["/settings", alice.get("/settings"), 200],
+      ["/logout", alice.get("/logout"), 200],
+      [
+        "403 page",
+        alice.form("/settings", { name: "x" }, { headers: { origin: "https://evil.example" } }),
+        403,
+      ],
+      ["API 401", raw(h, "/api/v1/me"), 401],
+      ["API 404", raw(h, "/api/v1/nope"), 404],
+      ["API 200", alice.get("/api/v1/me"), 200],
+      ["/healthz", raw(h, "/healthz"), 200],
+    ];
+    for (const [label, pending, status] of pages) {
+      const res = await pending;
+      assert.equal(res.status, status, label);
+      assertCommonHeaders(res, label);
+      const html = await res.text();
+      if ((res.headers.get("content-type") ?? "").startsWith("text/html")) {
+        const nonce = scriptNonce(res);
+        for (const script of scripts(html)) assert.ok(script.attrs.includes(`nonce="${nonce}"`));
+      }
+    }
+    for (const path of ["/", "/login"]) {
+      const html = await (await raw(h, path)).text();
+      assert.equal(scripts(html).length, 0, `${path} ships no JavaScript`);
+    }
+  } finally {
+    await h.close();
+  }
+});
+
+Deno.test("headers: HSTS is sent outside localhost", async () => {
+  const h = await startHarness({ env: { APP_URL: "https://headway.example" } });
+  try {
+    for (const path of ["/", "/login", "/api/v1/me", "/no-such-page"]) {
+      const res = await h.app.request(`https://headway.example${path}`);
+      await res.body?.cancel();
+      const hsts = res.headers.get("strict-transport-security") ?? "";
+      const maxAge = Number(/max-age=(\d+)/.exec(hsts)?.[1] ?? 0);
+      assert.ok(maxAge >= 15_552_000, `${path}: HSTS for at least 180 days, got "${hsts}"`);
+    }
+  } finally {
+    await h.close();
+  }
+});
+
+async function assertEscaped(label: string, res: Response) {
+  const html = await res.text();
+  assert.ok(!html.includes("<script>alert(1)"), `${label}: raw payload in the page`);
+  assert.ok(!html.includes("</script><script>alert"), `${label}: script break-out`);
+  for (const script of scripts(html)) {
+    assert.ok(!script.body.includes("<"), `${label}: inline script text escapes "<"`);
+  }
+  return html;
+}
+
+Deno.test("xss: a name with </script> is escaped on /dashboard and /settings (and in islands)", async () => {
+  const h = await startHarness();
+  try {
+    const alice = await h.signup({ name: XSS });
+    for (const path of ["/dashboard", "/settings"]) {
+      const res = await alice.get(path);
+      assert.equal(res.status, 200);
+      const html = await assertEscaped(path, res);
+      assert.ok(
+        html.includes("&lt;/script>&lt;script>alert(1)&lt;/script>") ||
+          html.includes("&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;"),
+        `${path} shows the name, escaped`,
+      );
+    }
+    // The French UI too (the greeting is built from a message template).
+    const fr = await h.signup({ name: XSS, locale: "fr" });
+    await assertEscaped("fr /dashboard", await fr.get("/dashboard"));
+
+    // Forms that echo what was typed.
+    await assertEscaped(
+      "signup 400",
+      await h.client().form("/signup", { name: XSS, email: `${XSS}@x`, password: "x" }),
+    );
+    await assertEscaped(
+      "login 401",
+      await h.client().form("/login", { email: `"><script>alert(1)</script>`, password: "wrong pw 1" }),
+    );
+    await assertEscaped(
+      "settings 400",
+      await alice.form("/settings", { name: XSS, timezone: XSS, locale: "en", hourly_rate: XSS }),
+    );
+    await assertEscaped(
+      "token created",
+      await alice.form("/settings/tokens", { name: XSS }),
+    );
+    await assertEscaped("settings token list", await alice.get("/settings"));
+    await assertEscaped("404", await raw(h, `/${encodeURIComponent(XSS)}`));
+    await assertEscaped("login next", await raw(h, `/login?next=${encodeURIComponent(`/"${XSS}`)}`));
+  } finally {
+    await h.close();
+  }
+});
+
+async function importAnalysis(h: Harness, companyName: string) {
+  const alice = await h.signup({ name: "Owner" });
+  const analysis = sampleAnalysis();
+  analysis.results_summary.identity_a1.company_name = companyName;
+  const res = await alice.post("/api/v1/analyses", analysis);
+  assert.ok([200, 201].includes(res.status), await res.clone().text());
+  const { analysis_id } = await res.json();
+  return { alice, id: analysis_id as string };
+}
+
+Deno.test("xss: island props built from imported data cannot break out of their <script>", async () => {
+  const h = await startHarness();
+  try {
+    const payload = `${XSS}\u2028<!--<script>`;
+    const { alice, id } = await importAnalysis(h, payload);
+    const res = await alice.get(`/analyses/${id}`);
+    assert.equal(res.status, 200, `/analyses/${id}`);
+    const nonce = scriptNonce(res);
+    const html = await assertEscaped("analysis dashboard", res);
+    const json = scripts(html).find((s) => s.attrs.includes('type="application/json"'));
+    assert.ok(json, "the page inlines island props");
+    assert.ok(json.attrs.includes(`nonce="${nonce}"`));
+    assert.ok(!json.body.includes("\u2028"), "U+2028 is escaped");
+    // The escaped JSON still parses back to the exact company name.
+    assert.ok(JSON.stringify(JSON.parse(json.body)).includes(JSON.stringify(payload).slice(1, -1)));
+  } finally {
+    await h.close();
+  }
+});
