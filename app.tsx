@@ -46,7 +46,7 @@ function isApi(path: string): boolean {
 function errorPage(
   c: Parameters<typeof renderPage>[0],
   kind: ErrorKind,
-  status: 403 | 404 | 500 | 503,
+  status: 403 | 404 | 429 | 500 | 503,
 ) {
   return renderPage(c, <ErrorPage kind={kind} />, {
     title: c.get("locale") === "fr" ? "Erreur" : "Error",
@@ -171,6 +171,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     if (error instanceof ApiError) {
       if (!api && error.status === 404) return errorPage(c, "not_found", 404);
       if (!api && error.status === 403) return errorPage(c, "forbidden", 403);
+      if (!api && error.status === 429) {
+        for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+        return errorPage(c, "rate_limited", 429);
+      }
       return errorResponse(c, error.status, error.code, error.message, error.headers);
     }
     if (error instanceof HTTPException) {

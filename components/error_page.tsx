@@ -3,7 +3,7 @@ import type { MessageKey } from "../lib/i18n/i18n.ts";
 import { usePage } from "../lib/render/page_context.ts";
 import { AppShell } from "./app_shell.tsx";
 
-export type ErrorKind = "not_found" | "forbidden" | "server" | "unavailable";
+export type ErrorKind = "not_found" | "forbidden" | "rate_limited" | "server" | "unavailable";
 
 export function ErrorPage({ kind }: { kind: ErrorKind }) {
   const { t, requestId } = usePage();

@@ -14,6 +14,7 @@ export interface ApiToken {
 }
 
 export const TOKEN_PREFIX = "hw_";
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function apiTokenJson(token: ApiToken) {
   return {
@@ -53,7 +54,7 @@ export async function listApiTokens(sql: Sql, userId: string): Promise<ApiToken[
 /** Revokes one of the user's tokens; false if it is not theirs, unknown or already revoked. */
 export async function revokeApiToken(sql: Sql, userId: string, tokenId: string): Promise<boolean> {
   // The exact UUID shape: a looser check (e.g. 36 dashes) lets Postgres reject the cast with a 500.
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(tokenId)) return false;
+  if (!UUID.test(tokenId)) return false;
   const rows = await sql`
     update api_tokens set revoked_at = now()
     where id = ${tokenId} and user_id = ${userId} and revoked_at is null

@@ -18,7 +18,10 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
     c.set("user", null);
     c.set("authMethod", null);
     c.set("sessionSecret", null);
-    const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
+    // Personal API tokens are for the API only: pages stay cookie-and-CSRF territory.
+    const bearer = c.req.path.startsWith("/api/")
+      ? /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1]
+      : undefined;
     if (bearer !== undefined) {
       const user = await resolveApiToken(db.sql, bearer);
       // A bad bearer token is an error, not "anonymous": the client meant to authenticate.

@@ -37,7 +37,7 @@ const FORM_TYPES = /^(application\/x-www-form-urlencoded|multipart\/form-data|te
  * Rejects cross-site unsafe requests. A request is accepted when its `Origin` is ours (or, lacking
  * `Origin`, `Sec-Fetch-Site` says same-origin). Requests with neither header are refused when
  * they are form submissions or carry our session cookie; a cookieless JSON call from a script
- * (curl, a server) is not a CSRF vector and may proceed. Bearer-token requests are exempt: a
+ * (curl, a server) is not a CSRF vector and may proceed. Bearer-token API requests are exempt: a
  * browser never attaches that header by itself.
  */
 export function csrfProtection(
@@ -45,7 +45,9 @@ export function csrfProtection(
 ): MiddlewareHandler<AppEnv> {
   return (c, next) => {
     if (SAFE_METHODS.has(c.req.method)) return next();
-    if (/^Bearer\s/i.test(c.req.header("authorization") ?? "")) return next();
+    if (c.req.path.startsWith("/api/") && /^Bearer\s/i.test(c.req.header("authorization") ?? "")) {
+      return next();
+    }
     const expected = options.allowedOrigin ?? new URL(c.req.url).origin;
     const origin = c.req.header("origin");
     const fetchSite = c.req.header("sec-fetch-site");

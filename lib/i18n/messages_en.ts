@@ -240,6 +240,8 @@ export const en = {
   "error.forbidden.title": "Request refused",
   "error.forbidden.body":
     "This request did not come from a Headway page, so it was refused to protect your account.",
+  "error.rate_limited.title": "Too many requests",
+  "error.rate_limited.body": "You are going a little fast. Wait a moment, then try again.",
   "error.request_id": "Request id: {id}",
   "error.home": "Go to the home page",
   "form.error_summary": "Please correct the highlighted fields.",

@@ -256,6 +256,8 @@ export const fr: Record<MessageKey, string> = {
   "error.forbidden.title": "Requête refusée",
   "error.forbidden.body":
     "Cette requête ne provient pas d'une page Headway; elle a été refusée pour protéger votre compte.",
+  "error.rate_limited.title": "Trop de requêtes",
+  "error.rate_limited.body": "Vous allez un peu vite. Patientez un instant, puis réessayez.",
   "error.request_id": "Identifiant de requête : {id}",
   "error.home": "Retour à l'accueil",
   "form.error_summary": "Veuillez corriger les champs indiqués.",

@@ -199,7 +199,6 @@ export const settingsPages = new Hono<AppEnv>()
       if (result.fields.has("name")) errors.name = t("validation.name");
       if (result.fields.has("timezone")) errors.timezone = t("validation.timezone");
       if (result.fields.has("hourly_rate")) errors.hourly_rate = t("validation.hourly_rate");
-      if (result.fields.has("locale")) errors.locale = t("validation.timezone");
       return render(c, { profile: { values, errors } }, 400);
     }
     await updateSettings(c.get("deps").db.sql, user.id, {

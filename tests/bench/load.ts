@@ -99,8 +99,9 @@ export async function ensureWrk(): Promise<void> {
 function luaString(text: string): string {
   let out = '"';
   for (const byte of new TextEncoder().encode(text)) {
-    if (byte >= 0x20 && byte < 0x7f && byte !== 0x22 && byte !== 0x5c) out += String.fromCharCode(byte);
-    else out += `\\${byte.toString().padStart(3, "0")}`;
+    if (byte >= 0x20 && byte < 0x7f && byte !== 0x22 && byte !== 0x5c) {
+      out += String.fromCharCode(byte);
+    } else out += `\\${byte.toString().padStart(3, "0")}`;
   }
   return `${out}"`;
 }

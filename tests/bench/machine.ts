@@ -14,7 +14,8 @@ export interface MachineInfo {
 async function commandOutput(cmd: string, args: string[]): Promise<string> {
   try {
     const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
-    return new TextDecoder().decode(out.stdout).trim() || new TextDecoder().decode(out.stderr).trim();
+    return new TextDecoder().decode(out.stdout).trim() ||
+      new TextDecoder().decode(out.stderr).trim();
   } catch {
     return "unknown";
   }

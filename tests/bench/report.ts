@@ -74,10 +74,13 @@ export function checkTargets(results: ScenarioResult[]): TargetCheck[] {
     if (!t) continue;
     if (t.minBaselineRatio !== undefined) {
       const ratio = ratioToBaseline(r, baseline);
+      const byCpu = cpuCostRatio(r, baseline);
       checks.push({
         scenario: r.name,
         target: `req/s ≥ ${pct(t.minBaselineRatio)} of raw hello-world`,
-        actual: ratio === null ? "no baseline in this run" : pct(ratio),
+        actual: ratio === null
+          ? "no baseline in this run"
+          : `${pct(ratio)} (by CPU/req: ${byCpu === null ? "–" : pct(byCpu)})`,
         pass: ratio !== null && ratio >= t.minBaselineRatio,
       });
     }
@@ -125,7 +128,10 @@ function pct(x: number): string {
 
 function num(x: number, digits = 0): string {
   if (!Number.isFinite(x)) return "–";
-  return x.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return x.toLocaleString("en-US", {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
 }
 
 function markdownTable(header: string[], rows: string[][], rightAlignFrom = 1): string {
@@ -152,9 +158,9 @@ export function resultsTable(results: ScenarioResult[]): string {
       num(r.memory.sampledMaxBytes / MB, 1),
       num(r.serverCpuMicrosPerRequest, 1),
       r.baseline ? "baseline" : cpuRatio === null ? "–" : pct(cpuRatio),
-      `${r.cpu.server.toFixed(2)} / ${r.cpu.generator.toFixed(2)} / ${r.cpu.postgres.toFixed(2)} / ${
-        r.cpu.other.toFixed(2)
-      }`,
+      `${r.cpu.server.toFixed(2)} / ${r.cpu.generator.toFixed(2)} / ${
+        r.cpu.postgres.toFixed(2)
+      } / ${r.cpu.other.toFixed(2)}`,
     ];
   });
   return markdownTable(
@@ -171,7 +177,7 @@ export function resultsTable(results: ScenarioResult[]): string {
       "sampled max RSS MB",
       "server CPU µs/req",
       "vs raw by CPU/req",
-      "CPU cores: server / wrk / postgres / other",
+      "CPU cores: server / wrk+bench / postgres / other",
     ],
     rows,
   );

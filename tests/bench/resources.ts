@@ -11,7 +11,8 @@ export interface MemoryStatus {
 
 export async function readMemory(pid: number): Promise<MemoryStatus> {
   const text = await Deno.readTextFile(`/proc/${pid}/status`);
-  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(text)?.[1] ?? NaN);
+  const kb = (field: string) =>
+    Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(text)?.[1] ?? NaN);
   return { rssBytes: kb("VmRSS") * 1024, peakBytes: kb("VmHWM") * 1024 };
 }
 
@@ -61,7 +62,9 @@ export interface MachineCpu {
 
 export async function machineCpuSeconds(): Promise<MachineCpu> {
   const line = (await Deno.readTextFile("/proc/stat")).split("\n")[0];
-  const [user, nice, system, _idle, _iowait, irq, softirq, steal] = line.trim().split(/\s+/).slice(1)
+  const [user, nice, system, _idle, _iowait, irq, softirq, steal] = line.trim().split(/\s+/).slice(
+    1,
+  )
     .map(Number);
   const hz = await ticksPerSecond();
   return { busy: (user + nice + system + irq + softirq) / hz, steal: (steal ?? 0) / hz };

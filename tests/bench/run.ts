@@ -38,7 +38,7 @@ import {
   resetPeakMemory,
   sampleRss,
 } from "./resources.ts";
-import { headwayEnv, HEADWAY, type Scenario, scenarios } from "./scenarios.ts";
+import { HEADWAY, headwayEnv, type Scenario, scenarios } from "./scenarios.ts";
 import { type ServerProcess, spawnServer } from "./server_process.ts";
 
 interface Settings {
@@ -113,7 +113,9 @@ async function preflight(url: string, requests: RequestSpec[], expectStatus: num
     const body = await res.text();
     if (res.status !== expectStatus) {
       throw new Error(
-        `${name}: pre-flight ${r.method ?? "GET"} ${r.path} answered ${res.status}, expected ${expectStatus}:\n` +
+        `${name}: pre-flight ${
+          r.method ?? "GET"
+        } ${r.path} answered ${res.status}, expected ${expectStatus}:\n` +
           body.slice(0, 500),
       );
     }
@@ -163,7 +165,9 @@ async function runScenario(scenario: Scenario, settings: Settings): Promise<Scen
       timeoutSeconds: settings.timeoutSeconds,
       countStatuses: true,
     };
-    if (settings.warmupSeconds > 0) await runLoad({ ...load, durationSeconds: settings.warmupSeconds });
+    if (settings.warmupSeconds > 0) {
+      await runLoad({ ...load, durationSeconds: settings.warmupSeconds });
+    }
 
     let wrkPid = 0;
     let wrkCpu = 0;
@@ -244,7 +248,9 @@ function medianRound(rounds: ScenarioResult[]): ScenarioResult {
 
 async function cleanUp() {
   await currentServer?.stop().catch(() => {});
-  await database?.drop().catch((error) => console.error(`Could not drop ${database?.name}: ${error}`));
+  await database?.drop().catch((error) =>
+    console.error(`Could not drop ${database?.name}: ${error}`)
+  );
   database = undefined;
 }
 
@@ -290,19 +296,27 @@ async function main() {
   console.log(`${targetsTable(checks)}\n`);
   const withErrors = results.filter((r) => errorCount(r.load) > 0);
   for (const r of withErrors) {
-    console.log(`warning: ${r.name} had errors: ${JSON.stringify({ ...r.load.errors, statuses: r.load.statuses })}`);
+    console.log(
+      `warning: ${r.name} had errors: ${
+        JSON.stringify({ ...r.load.errors, statuses: r.load.statuses })
+      }`,
+    );
   }
   const noisy = results.filter((r) => r.cpu.other > 0.25 || r.cpu.steal > 0.1);
   if (noisy.length) {
     console.log(
       `warning: other processes used the CPU during ${noisy.map((r) => r.name).join(", ")} ` +
-        "(see the \"other\" column); ratios from a busy machine are less trustworthy.",
+        '(see the "other" column); ratios from a busy machine are less trustworthy.',
     );
   }
   if (results.some((r) => r.memory.peakScope === "process")) {
     console.log("note: VmHWM could not be reset, so peak RSS includes start-up.");
   }
-  console.log(`${checks.filter((c) => c.pass).length} targets passed, ${checks.filter((c) => !c.pass).length} failed`);
+  console.log(
+    `${checks.filter((c) => c.pass).length} targets passed, ${
+      checks.filter((c) => !c.pass).length
+    } failed`,
+  );
 
   const dir = settings.jsonPath.slice(0, settings.jsonPath.lastIndexOf("/"));
   if (dir) await Deno.mkdir(dir, { recursive: true });
@@ -313,7 +327,11 @@ async function main() {
         startedAt: started.toISOString(),
         finishedAt: new Date().toISOString(),
         machine: { ...machine, loadAverageAtEnd },
-        settings: { ...settings, tool: "wrk", processLayout: "server and wrk in separate processes" },
+        settings: {
+          ...settings,
+          tool: "wrk",
+          processLayout: "server and wrk in separate processes",
+        },
         results,
         targets: checks,
       },

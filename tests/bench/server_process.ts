@@ -88,7 +88,8 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new Error(`${entry} did not print its URL within ${timeoutMs} ms:\n${stderrTail}`)),
+      () =>
+        reject(new Error(`${entry} did not print its URL within ${timeoutMs} ms:\n${stderrTail}`)),
       timeoutMs,
     );
   });

@@ -15,7 +15,16 @@ import {
 } from "./helpers.ts";
 
 const PASSWORD = "correct horse 42";
-const USER_KEYS = ["created_at", "email", "hourly_rate", "id", "locale", "name", "role", "timezone"];
+const USER_KEYS = [
+  "created_at",
+  "email",
+  "hourly_rate",
+  "id",
+  "locale",
+  "name",
+  "role",
+  "timezone",
+];
 
 Deno.test("signup: 201, user shape, HttpOnly SameSite=Lax cookie without Secure on localhost", async () => {
   const h = await startHarness();
@@ -117,7 +126,9 @@ Deno.test("signup: a duplicate email is 409 EMAIL_TAKEN whatever its case and wh
     const email = freshEmail("dup");
     const first = await h.client().post("/api/v1/auth/signup", { email, password: PASSWORD });
     assert.equal(first.status, 201);
-    for (const variant of [email, email.toUpperCase(), `  ${email}\t`, ` ${email.toUpperCase()} `]) {
+    for (
+      const variant of [email, email.toUpperCase(), `  ${email}\t`, ` ${email.toUpperCase()} `]
+    ) {
       const res = await h.client().post("/api/v1/auth/signup", {
         email: variant,
         password: "another pass 99",
@@ -317,7 +328,8 @@ Deno.test("logout: 204, the cookie is cleared and the old session id no longer w
     await assertEnvelope(await alice.get("/api/v1/me"), 401, "UNAUTHENTICATED");
     // Replaying the old cookie value: the server-side session is gone.
     await assertEnvelope(await stolen.get("/api/v1/me"), 401, "UNAUTHENTICATED");
-    const [{ count }] = await h.db.sql`select count(*) from sessions where user_id = ${alice.userId}`;
+    const [{ count }] = await h.db
+      .sql`select count(*) from sessions where user_id = ${alice.userId}`;
     assert.equal(count, 0);
     // Logging out when not signed in is harmless.
     assert.equal((await h.client().post("/api/v1/auth/logout")).status, 204);
@@ -339,7 +351,11 @@ Deno.test("GET /api/v1/me without auth or with a garbage cookie is a 401 envelop
         `hw_session=${"x".repeat(5000)}`,
       ]
     ) {
-      await assertEnvelope(await raw(h, "/api/v1/me", { headers: { cookie } }), 401, "UNAUTHENTICATED");
+      await assertEnvelope(
+        await raw(h, "/api/v1/me", { headers: { cookie } }),
+        401,
+        "UNAUTHENTICATED",
+      );
     }
   } finally {
     await h.close();

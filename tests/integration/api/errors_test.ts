@@ -21,7 +21,11 @@ Deno.test("errors: malformed JSON is 400 INVALID_INPUT", async () => {
         const res = await alice.request(path, { method: "POST", headers: JSON_HEADERS, body });
         await assertEnvelope(res, 400, "INVALID_INPUT");
       }
-      const res = await alice.request("/api/v1/me", { method: "PATCH", headers: JSON_HEADERS, body });
+      const res = await alice.request("/api/v1/me", {
+        method: "PATCH",
+        headers: JSON_HEADERS,
+        body,
+      });
       await assertEnvelope(res, 400, "INVALID_INPUT");
     }
     // A JSON media type with parameters or a +json suffix is JSON too.
@@ -75,7 +79,8 @@ Deno.test("errors: a non-JSON body is 415 UNSUPPORTED_MEDIA_TYPE", async () => {
       body: new TextEncoder().encode('{"name":"x"}'),
     });
     await assertEnvelope(res, 415, "UNSUPPORTED_MEDIA_TYPE");
-    const [{ count }] = await h.db.sql`select count(*) from api_tokens where user_id = ${alice.userId}`;
+    const [{ count }] = await h.db
+      .sql`select count(*) from api_tokens where user_id = ${alice.userId}`;
     assert.equal(count, 0);
   } finally {
     await h.close();
@@ -273,7 +278,9 @@ Deno.test("request ids: every response has one; the envelope's equals the header
 Deno.test("request ids: a sane inbound X-Request-Id is echoed, an insane one is replaced", async () => {
   const h = await startHarness();
   try {
-    for (const sane of ["abcd1234", "req-2026.11.23:prod_7", "A".repeat(128), crypto.randomUUID()]) {
+    for (
+      const sane of ["abcd1234", "req-2026.11.23:prod_7", "A".repeat(128), crypto.randomUUID()]
+    ) {
       const res = await raw(h, "/api/v1/me", { headers: { "x-request-id": sane } });
       assert.equal(res.headers.get("x-request-id"), sane);
       const body = await assertEnvelope(res, 401);
@@ -314,21 +321,32 @@ Deno.test("plumbing: OpenAPI 3.1 document, health checks, request id on static f
     assert.equal(res.status, 200);
     const doc = await res.json();
     assert.match(doc.openapi, /^3\.1\./);
-    for (const path of ["/auth/signup", "/auth/login", "/auth/logout", "/me", "/tokens", "/tokens/{id}"]) {
+    for (
+      const path of [
+        "/auth/signup",
+        "/auth/login",
+        "/auth/logout",
+        "/me",
+        "/tokens",
+        "/tokens/{id}",
+      ]
+    ) {
       assert.ok(doc.paths[path], `documents ${path}`);
     }
     assert.deepEqual(doc.servers, [{ url: "/api/v1" }]);
     assert.ok(doc.components.securitySchemes.bearerAuth);
     const signup = doc.paths["/auth/signup"].post;
     const schema = signup.requestBody.content["application/json"].schema;
-    const resolved = schema.$ref
-      ? doc.components.schemas[schema.$ref.split("/").pop()]
-      : schema;
+    const resolved = schema.$ref ? doc.components.schemas[schema.$ref.split("/").pop()] : schema;
     assert.deepEqual([...resolved.required].sort(), ["email", "password"]);
     // Every documented error response is the envelope.
-    for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
+    type Operation = {
+      responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>;
+    };
+    const paths = doc.paths as Record<string, Record<string, Operation>>;
+    for (const [path, item] of Object.entries(paths)) {
       for (const [method, operation] of Object.entries(item)) {
-        for (const [status, response] of Object.entries(operation.responses as Record<string, any>)) {
+        for (const [status, response] of Object.entries(operation.responses)) {
           if (Number(status) < 400) continue;
           const ref = response.content?.["application/json"]?.schema?.$ref;
           assert.equal(ref, "#/components/schemas/Error", `${method} ${path} ${status}`);

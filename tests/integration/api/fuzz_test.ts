@@ -18,7 +18,18 @@ const nastyString = fc.oneof(
   fc.string({ unit: "binary", maxLength: 40 }),
   fc.string({ unit: "grapheme", maxLength: 20 }),
   fc.string({
-    unit: fc.constantFrom("\u0000", "\ud800", "\udfff", "\u202e", "\u2028", "a", "@", ".", " ", "\n"),
+    unit: fc.constantFrom(
+      "\u0000",
+      "\ud800",
+      "\udfff",
+      "\u202e",
+      "\u2028",
+      "a",
+      "@",
+      ".",
+      " ",
+      "\n",
+    ),
     maxLength: 30,
   }),
   fc.constantFrom(
@@ -104,7 +115,11 @@ Deno.test("fuzz: POST /api/v1/auth/signup with arbitrary JSON", async () => {
           email,
           password: fc.oneof(nastyString, fc.constant("correct horse 42"), anyValue),
           name: fc.oneof(nastyString, anyValue),
-          timezone: fc.oneof(nastyString, fc.constantFrom("America/Toronto", "Etc/GMT+5"), anyValue),
+          timezone: fc.oneof(
+            nastyString,
+            fc.constantFrom("America/Toronto", "Etc/GMT+5"),
+            anyValue,
+          ),
           locale: fc.oneof(fc.constantFrom("en", "fr"), nastyString, anyValue),
         }),
         async (body) => {
@@ -245,7 +260,11 @@ Deno.test("fuzz: POST /api/v1/tokens and DELETE /api/v1/tokens/{id} with arbitra
     );
     const idLike = fc.oneof(
       fc.uuid().map(String),
-      fc.string({ unit: fc.constantFrom(..."0123456789abcdefABCDEF-"), minLength: 30, maxLength: 40 }),
+      fc.string({
+        unit: fc.constantFrom(..."0123456789abcdefABCDEF-"),
+        minLength: 30,
+        maxLength: 40,
+      }),
       fc.webSegment(),
       fc.string({ minLength: 1 }).map(encodeURIComponent),
     );

@@ -130,7 +130,8 @@ Deno.test("sessions: changing the password at /settings/password ends the user's
     await assertEnvelope(await laptop.get("/api/v1/me"), 401, "UNAUTHENTICATED");
     await assertEnvelope(await laptopCopy.get("/api/v1/me"), 401, "UNAUTHENTICATED");
     assert.equal((await bob.get("/api/v1/me")).status, 200, "other users are not affected");
-    const [{ count }] = await h.db.sql`select count(*) from sessions where user_id = ${alice.userId}`;
+    const [{ count }] = await h.db
+      .sql`select count(*) from sessions where user_id = ${alice.userId}`;
     assert.equal(count, 1);
 
     // The new password logs in, the old one does not.

@@ -53,9 +53,11 @@ Deno.test("tokens: name is validated (1–80 characters after trimming)", async 
   const h = await startHarness();
   try {
     const alice = await h.signup();
-    for (const body of [{}, { name: "" }, { name: "   " }, { name: "x".repeat(81) }, { name: 5 }, {
-      name: "nul\u0000",
-    }]) {
+    for (
+      const body of [{}, { name: "" }, { name: "   " }, { name: "x".repeat(81) }, { name: 5 }, {
+        name: "nul\u0000",
+      }]
+    ) {
       const envelope = await assertEnvelope(
         await alice.post("/api/v1/tokens", body),
         400,
@@ -92,7 +94,10 @@ Deno.test("tokens: a bearer token authenticates /api/v1 without a cookie and rec
 
     // Scheme is case-insensitive; extra spaces are tolerated.
     for (const header of [`bearer ${token}`, `BEARER   ${token}`]) {
-      assert.equal((await raw(h, "/api/v1/me", { headers: { authorization: header } })).status, 200);
+      assert.equal(
+        (await raw(h, "/api/v1/me", { headers: { authorization: header } })).status,
+        200,
+      );
     }
 
     const [row] = await h.db.sql`select last_used_at from api_tokens where id = ${id}`;
@@ -135,7 +140,11 @@ Deno.test("tokens: a revoked token is 401; revoking twice or an unknown id is 40
     assert.deepEqual(tokens.map((t: { id: string }) => t.id), [keep.id]);
 
     await assertEnvelope(await del(alice, `/api/v1/tokens/${drop.id}`), 404, "NOT_FOUND");
-    await assertEnvelope(await del(alice, `/api/v1/tokens/${crypto.randomUUID()}`), 404, "NOT_FOUND");
+    await assertEnvelope(
+      await del(alice, `/api/v1/tokens/${crypto.randomUUID()}`),
+      404,
+      "NOT_FOUND",
+    );
     // Ids that are not UUIDs are simply unknown, including hex-and-dash strings of UUID length.
     for (const id of ["not-a-uuid", "-".repeat(36), "0".repeat(36), "a".repeat(64), "%20"]) {
       await assertEnvelope(await del(alice, `/api/v1/tokens/${id}`), 404, "NOT_FOUND");
@@ -164,7 +173,10 @@ Deno.test("tokens: another user cannot see or revoke my token (404), and it keep
     // Not with a token of their own either.
     const theirs = await (await mallory.post("/api/v1/tokens", { name: "theirs" })).json();
     await assertEnvelope(
-      await raw(h, `/api/v1/tokens/${mine.id}`, { method: "DELETE", headers: bearer(theirs.token) }),
+      await raw(h, `/api/v1/tokens/${mine.id}`, {
+        method: "DELETE",
+        headers: bearer(theirs.token),
+      }),
       404,
       "NOT_FOUND",
     );

@@ -124,7 +124,12 @@ Deno.test("settings page: a bad hourly rate is 400 with the error in place and t
 
     // In French, the message is French.
     const marie = await h.signup({ locale: "fr" });
-    res = await marie.form("/settings", { name: "", timezone: "UTC", locale: "fr", hourly_rate: "5" });
+    res = await marie.form("/settings", {
+      name: "",
+      timezone: "UTC",
+      locale: "fr",
+      hourly_rate: "5",
+    });
     assert.equal(res.status, 400);
     assert.match(await res.text(), /Entrez un montant entre 20 et 500/);
   } finally {
@@ -141,7 +146,11 @@ Deno.test("settings page: tokens are created with the secret shown once, then re
 
     const created = await alice.form("/settings/tokens", { name: "Laptop CLI" });
     assert.equal(created.status, 200);
-    assert.match(created.headers.get("cache-control") ?? "", /no-store/, "the secret is not cached");
+    assert.match(
+      created.headers.get("cache-control") ?? "",
+      /no-store/,
+      "the secret is not cached",
+    );
     html = await created.text();
     const secret = /data-testid="new-token"[^>]*>([^<]+)</.exec(html)?.[1];
     assert.ok(secret, "the new token is shown");

@@ -76,7 +76,9 @@ Deno.test("access log: one JSON line per request with the documented fields", as
     assert.equal(entry.request_id, revoked.headers.get("x-request-id"));
 
     // Anonymous, an error status and a page: still exactly one line each, user_id null.
-    for (const [path, status] of [["/api/v1/me", 401], ["/api/v1/nope", 404], ["/login", 200]] as const) {
+    for (
+      const [path, status] of [["/api/v1/me", 401], ["/api/v1/nope", 404], ["/login", 200]] as const
+    ) {
       logLines.length = 0;
       const r = await raw(h, path);
       await r.body?.cancel();
@@ -93,7 +95,9 @@ Deno.test("access log: one JSON line per request with the documented fields", as
     // Many requests, as many lines, each with its own request id.
     logLines.length = 0;
     const ids = [];
-    for (let i = 0; i < 5; i++) ids.push((await alice.get("/api/v1/me")).headers.get("x-request-id"));
+    for (let i = 0; i < 5; i++) {
+      ids.push((await alice.get("/api/v1/me")).headers.get("x-request-id"));
+    }
     assert.deepEqual(requests(logLines).map((e) => e.request_id), ids);
   } finally {
     await h.close();
@@ -125,7 +129,10 @@ Deno.test("access log: no email, password or token appears even when the request
     await raw(h, "/api/v1/me", { headers: { authorization: `Bearer ${token}x` } });
     // Secrets in the URL path and query, and in headers the app does not use.
     await raw(h, `/api/v1/users/${encodeURIComponent(email)}`);
-    await raw(h, `/api/v1/tokens/${token}`, { method: "DELETE", headers: { cookie: `hw_session=${cookie}` } });
+    await raw(h, `/api/v1/tokens/${token}`, {
+      method: "DELETE",
+      headers: { cookie: `hw_session=${cookie}` },
+    });
     await raw(h, `/nope/${email}/${token}?password=${password}&email=${email}`);
     await raw(h, "/api/v1/me", { headers: { "x-request-id": email } });
     await raw(h, "/api/v1/me", { headers: { "x-request-id": `${token.slice(0, 40)}` } });

@@ -58,7 +58,11 @@ Deno.test("csrf: a form POST with neither Origin nor Sec-Fetch-Site is 403", asy
     const alice = await h.signup({ name: "Alice" });
     const body = new URLSearchParams({ name: "Pwned", timezone: "UTC", locale: "en" }).toString();
     for (
-      const type of ["application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "text/plain"]
+      const type of [
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+        "text/plain",
+      ]
     ) {
       const res = await raw(h, "/settings", {
         method: "POST",

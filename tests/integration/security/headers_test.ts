@@ -6,17 +6,19 @@
 import assert from "node:assert/strict";
 import { sampleAnalysis } from "../../fixtures/analysis.ts";
 import { type Harness, startHarness } from "../../support/harness.ts";
-import { freshEmail, raw } from "../api/helpers.ts";
+import { raw } from "../api/helpers.ts";
 
 const XSS = "</script><script>alert(1)</script>";
 
 function csp(res: Response): Map<string, string[]> {
   const header = res.headers.get("content-security-policy");
   assert.ok(header, "Content-Security-Policy is set");
-  return new Map(header.split(";").map((part) => part.trim()).filter(Boolean).map((part) => {
-    const [name, ...values] = part.split(/\s+/);
-    return [name.toLowerCase(), values];
-  }));
+  return new Map(
+    header.split(";").map((part) => part.trim()).filter(Boolean).map((part) => {
+      const [name, ...values] = part.split(/\s+/);
+      return [name.toLowerCase(), values];
+    }),
+  );
 }
 
 /** The CSP nonce for scripts, asserting the script policy is strict. */
@@ -186,7 +188,10 @@ Deno.test("xss: a name with </script> is escaped on /dashboard and /settings (an
     );
     await assertEscaped(
       "login 401",
-      await h.client().form("/login", { email: `"><script>alert(1)</script>`, password: "wrong pw 1" }),
+      await h.client().form("/login", {
+        email: `"><script>alert(1)</script>`,
+        password: "wrong pw 1",
+      }),
     );
     await assertEscaped(
       "settings 400",
@@ -198,7 +203,10 @@ Deno.test("xss: a name with </script> is escaped on /dashboard and /settings (an
     );
     await assertEscaped("settings token list", await alice.get("/settings"));
     await assertEscaped("404", await raw(h, `/${encodeURIComponent(XSS)}`));
-    await assertEscaped("login next", await raw(h, `/login?next=${encodeURIComponent(`/"${XSS}`)}`));
+    await assertEscaped(
+      "login next",
+      await raw(h, `/login?next=${encodeURIComponent(`/"${XSS}`)}`),
+    );
   } finally {
     await h.close();
   }

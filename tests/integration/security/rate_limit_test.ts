@@ -111,7 +111,9 @@ Deno.test("rate limit: the 6th /api request in a minute with RATE_LIMIT_PER_MIN=
 
 Deno.test("rate limit: AUTH_RATE_LIMIT_PER_MIN applies to /api/v1/auth/* and the auth forms", async () => {
   await awayFromWindowEdge();
-  const h = await startHarness({ env: { RATE_LIMIT_PER_MIN: "1000", AUTH_RATE_LIMIT_PER_MIN: "3" } });
+  const h = await startHarness({
+    env: { RATE_LIMIT_PER_MIN: "1000", AUTH_RATE_LIMIT_PER_MIN: "3" },
+  });
   try {
     const alice = await h.signup(); // 1 auth request
     const login = () =>
@@ -150,10 +152,12 @@ Deno.test("rate limit: AUTH_RATE_LIMIT_PER_MIN applies to /api/v1/auth/* and the
   }
 });
 
-for (const [label, makeStore, timeoutMs] of [
-  ["fails", () => new DownStore(), "50"],
-  ["hangs", () => new HangingStore(), "30"],
-] as const) {
+for (
+  const [label, makeStore, timeoutMs] of [
+    ["fails", () => new DownStore(), "50"],
+    ["hangs", () => new HangingStore(), "30"],
+  ] as const
+) {
   Deno.test(`rate limit: still enforced from memory when the cache ${label}`, async () => {
     await awayFromWindowEdge();
     const store = makeStore();
@@ -181,7 +185,10 @@ for (const [label, makeStore, timeoutMs] of [
 
 Deno.test("rate limit: a failing cache does not disable the auth limit or the login throttle", async () => {
   await awayFromWindowEdge(4, 900);
-  const h = await startHarness({ cacheStore: new DownStore(), env: { RATE_LIMIT_PER_MIN: "1000" } });
+  const h = await startHarness({
+    cacheStore: new DownStore(),
+    env: { RATE_LIMIT_PER_MIN: "1000" },
+  });
   try {
     const alice = await h.signup();
     const wrong = () =>
@@ -214,7 +221,8 @@ Deno.test("rate limit: with Redis, instances share one count per client", async 
       }
       assert.equal(h.deps.cache.store.kind, "redis");
     }
-    const get = (h: Harness) => raw(h, "/api/v1/me", { headers: { "x-forwarded-for": `${ip}, 10.0.0.1` } });
+    const get = (h: Harness) =>
+      raw(h, "/api/v1/me", { headers: { "x-forwarded-for": `${ip}, 10.0.0.1` } });
     for (const h of [a, b, a, b, a]) {
       const res = await get(h);
       assert.equal(res.status, 401);
@@ -266,7 +274,13 @@ Deno.test("login throttle: after 5 wrong passwords the 6th attempt is 429, even 
     const alice = await h.signup();
     const bob = await h.signup();
     // Case and spacing variants count against the same account.
-    const variants = [alice.email, alice.email.toUpperCase(), ` ${alice.email}`, alice.email, alice.email];
+    const variants = [
+      alice.email,
+      alice.email.toUpperCase(),
+      ` ${alice.email}`,
+      alice.email,
+      alice.email,
+    ];
     for (const email of variants) {
       await assertEnvelope(
         await h.client().post("/api/v1/auth/login", { email, password: "wrong password 1" }),
