@@ -21,7 +21,10 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(config: Config, log: Logger = createLogger({ level: config.LOG_LEVEL })): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  log: Logger = createLogger({ level: config.LOG_LEVEL }),
+): Promise<RunningServer> {
   const database = await openDatabase(config);
   const applied = await migrateUp(database.db.sql);
   if (applied.length > 0) {
@@ -39,7 +42,10 @@ export async function startServer(config: Config, log: Logger = createLogger({ l
     log,
   };
   const app = createApp(deps);
-  const server = Deno.serve({ hostname: config.HOST, port: config.PORT, onListen: () => {} }, app.fetch);
+  const server = Deno.serve(
+    { hostname: config.HOST, port: config.PORT, onListen: () => {} },
+    app.fetch,
+  );
   const host = config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST;
   const url = `http://${host}:${server.addr.port}`;
   log.info("listening", { url, database: database.kind, cache: cache.store.kind });

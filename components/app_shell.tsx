@@ -49,7 +49,14 @@ export function AppShell({ children }: { children: ComponentChildren }) {
         <div class="container header-row">
           <a href={user ? "/dashboard" : "/"} class="brand">
             <svg aria-hidden="true" width="24" height="24" viewBox="0 0 24 24">
-              <path d="M3 19 L10 11 L14 15 L21 6" fill="none" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" stroke-linejoin="round" />
+              <path
+                d="M3 19 L10 11 L14 15 L21 6"
+                fill="none"
+                stroke="currentColor"
+                stroke-width="2.5"
+                stroke-linecap="round"
+                stroke-linejoin="round"
+              />
             </svg>
             {t("app.name")}
           </a>

@@ -68,7 +68,9 @@ export function Select(props: SelectProps) {
         aria-describedby={props.hint ? `${props.id}-hint` : undefined}
       >
         {props.options.map((option) => (
-          <option value={option.value} selected={option.value === props.value}>{option.label}</option>
+          <option value={option.value} selected={option.value === props.value}>
+            {option.label}
+          </option>
         ))}
       </select>
       {props.hint && <p id={`${props.id}-hint`} class="field-hint">{props.hint}</p>}

@@ -13,7 +13,9 @@ const startedAt = new Date().toUTCString();
 function notModified(headers: Headers, etag: string, lastModified: string): boolean {
   const ifNoneMatch = headers.get("if-none-match");
   if (ifNoneMatch !== null) {
-    return ifNoneMatch.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag || tag.trim() === "*");
+    return ifNoneMatch.split(",").some((tag) =>
+      tag.trim().replace(/^W\//, "") === etag || tag.trim() === "*"
+    );
   }
   const since = headers.get("if-modified-since");
   return since !== null && Date.parse(since) >= Date.parse(lastModified);
@@ -49,7 +51,11 @@ export const assetRoutes = new Hono<AppEnv>()
     const asset = name.includes("..") ? undefined : getStaticAsset(name);
     if (!asset) return c.notFound();
     const fingerprinted = c.req.query("v") === asset.hash;
-    return respond(c.req.raw, asset, fingerprinted ? IMMUTABLE : "public, max-age=0, must-revalidate");
+    return respond(
+      c.req.raw,
+      asset,
+      fingerprinted ? IMMUTABLE : "public, max-age=0, must-revalidate",
+    );
   })
   .on(["GET", "HEAD"], "/_islands/:file", (c) => {
     const file = c.req.param("file");

@@ -35,11 +35,16 @@ export async function createApiToken(
     insert into api_tokens (user_id, name, token_hash)
     values (${userId}, ${name}, ${sha256Hex(secret)})
     returning id, name, created_at`;
-  return { token: { id: row.id, name: row.name, createdAt: row.created_at, lastUsedAt: null }, secret };
+  return {
+    token: { id: row.id, name: row.name, createdAt: row.created_at, lastUsedAt: null },
+    secret,
+  };
 }
 
 export async function listApiTokens(sql: Sql, userId: string): Promise<ApiToken[]> {
-  const rows = await sql<{ id: string; name: string; created_at: Date; last_used_at: Date | null }[]>`
+  const rows = await sql<
+    { id: string; name: string; created_at: Date; last_used_at: Date | null }[]
+  >`
     select id, name, created_at, last_used_at from api_tokens
     where user_id = ${userId} and revoked_at is null
     order by created_at desc`;

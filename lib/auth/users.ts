@@ -27,7 +27,8 @@ export interface UserRow {
   created_at: Date;
 }
 
-export const USER_COLUMNS = "id, email, name, timezone, locale, hourly_rate_cents, role, created_at";
+export const USER_COLUMNS =
+  "id, email, name, timezone, locale, hourly_rate_cents, role, created_at";
 /** The user columns qualified by a table alias, for joins. */
 export const userColumnsOf = (alias: string) =>
   USER_COLUMNS.split(", ").map((column) => `${alias}.${column}`).join(", ");

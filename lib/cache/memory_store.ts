@@ -79,8 +79,15 @@ export class MemoryStore implements CacheStore {
   }
 
   // Synchronous between the check and the write: atomic in a single-threaded process.
-  setIfGeneration(key: string, value: string, ttlSeconds: number, generation: string): Promise<boolean> {
-    if ((this.#live(generationKey(key))?.value ?? "0") !== generation) return Promise.resolve(false);
+  setIfGeneration(
+    key: string,
+    value: string,
+    ttlSeconds: number,
+    generation: string,
+  ): Promise<boolean> {
+    if ((this.#live(generationKey(key))?.value ?? "0") !== generation) {
+      return Promise.resolve(false);
+    }
     this.#put(key, { value, expiresAt: this.#now() + ttlSeconds * 1000 });
     return Promise.resolve(true);
   }

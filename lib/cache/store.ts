@@ -27,7 +27,12 @@ export interface CacheStore {
    * Atomically stores `value` only if the key's generation still equals `generation` (read
    * before the load began). Returns whether it was stored.
    */
-  setIfGeneration(key: string, value: string, ttlSeconds: number, generation: string): Promise<boolean>;
+  setIfGeneration(
+    key: string,
+    value: string,
+    ttlSeconds: number,
+    generation: string,
+  ): Promise<boolean>;
   /**
    * Atomically increments a counter, creating it with `ttlSeconds` to live when absent.
    * Returns the new value. Used for rate limits.

@@ -37,7 +37,10 @@ const optionalUrl = (protocols: string[], form: string) =>
 const envSchema = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
   PORT: int(0, 65535, 8000),
-  APP_URL: optionalUrl(["http:", "https:"], "an absolute http(s) URL, e.g. https://headway.example"),
+  APP_URL: optionalUrl(
+    ["http:", "https:"],
+    "an absolute http(s) URL, e.g. https://headway.example",
+  ),
   DATA_DIR: z.string().min(1).default(".data"),
   DATABASE_URL: optionalUrl(
     ["postgres:", "postgresql:"],
@@ -65,7 +68,8 @@ const envSchema = z.object({
     ctx.addIssue({
       code: "custom",
       path: [env.UPSTASH_REDIS_REST_URL ? "UPSTASH_REDIS_REST_TOKEN" : "UPSTASH_REDIS_REST_URL"],
-      message: "set together with its partner (UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN)",
+      message:
+        "set together with its partner (UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN)",
     });
   }
 });

@@ -21,7 +21,10 @@ export type FormResult<T> =
   | { ok: false; fields: Set<string> };
 
 /** Validates; on failure returns the set of top-level field names that are wrong. */
-export function validateForm<S extends z.ZodType>(schema: S, input: unknown): FormResult<z.output<S>> {
+export function validateForm<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+): FormResult<z.output<S>> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return { ok: true, data: parsed.data };
   return { ok: false, fields: new Set(parsed.error.issues.map((issue) => String(issue.path[0]))) };

@@ -42,7 +42,9 @@ export function translator(locale: Locale): Translate {
   return (key, params) => {
     const template = catalogue[key] ?? en[key] ?? key;
     if (!params) return template;
-    return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-      name in params ? String(params[name]) : whole);
+    return template.replace(
+      /\{(\w+)\}/g,
+      (whole, name: string) => name in params ? String(params[name]) : whole,
+    );
   };
 }

@@ -65,7 +65,11 @@ options.vnode = (vnode) => {
     } else {
       const island = registry.get(type);
       if (island) {
-        vnode.props = { island, component: type, props: vnode.props } as unknown as typeof vnode.props;
+        vnode.props = {
+          island,
+          component: type,
+          props: vnode.props,
+        } as unknown as typeof vnode.props;
         (vnode as { type: unknown }).type = IslandBoundary;
       }
     }

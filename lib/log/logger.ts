@@ -58,11 +58,11 @@ export interface LoggerOptions {
 export function createLogger(options: LoggerOptions): Logger {
   const threshold = RANK[options.level];
   const write = options.write ?? ((line: string) => console.log(line));
-  const emit = (level: Exclude<LogLevel, "silent">) =>
-  (msg: string, fields: Record<string, unknown> = {}) => {
-    if (RANK[level] < threshold) return;
-    const entry = { time: new Date().toISOString(), level, msg: redactText(msg), ...fields };
-    write(JSON.stringify(redact(entry)));
-  };
+  const emit =
+    (level: Exclude<LogLevel, "silent">) => (msg: string, fields: Record<string, unknown> = {}) => {
+      if (RANK[level] < threshold) return;
+      const entry = { time: new Date().toISOString(), level, msg: redactText(msg), ...fields };
+      write(JSON.stringify(redact(entry)));
+    };
   return { debug: emit("debug"), info: emit("info"), warn: emit("warn"), error: emit("error") };
 }

@@ -2,7 +2,12 @@
 import { type Context, Hono } from "hono";
 import { AppShell } from "../../components/app_shell.tsx";
 import { Field, Notice } from "../../components/form.tsx";
-import { InvalidCredentialsError, LoginThrottledError, logIn, signUp } from "../../lib/auth/accounts.ts";
+import {
+  InvalidCredentialsError,
+  logIn,
+  LoginThrottledError,
+  signUp,
+} from "../../lib/auth/accounts.ts";
 import { signupSchema } from "../../lib/auth/schemas.ts";
 import { deleteSession } from "../../lib/auth/sessions.ts";
 import { EmailTakenError } from "../../lib/auth/users.ts";
@@ -23,7 +28,9 @@ function safeNext(value: string | undefined): string {
   return value && /^\/(?![/\\])[\w\-./?=&%]*$/.test(value) ? value : "/dashboard";
 }
 
-function SignupForm({ values, errors }: { values: FormValues; errors: Partial<Record<string, string>> }) {
+function SignupForm(
+  { values, errors }: { values: FormValues; errors: Partial<Record<string, string>> },
+) {
   const { t } = usePage();
   return (
     <AppShell>
@@ -31,8 +38,25 @@ function SignupForm({ values, errors }: { values: FormValues; errors: Partial<Re
         <h1>{t("auth.signup.title")}</h1>
         {Object.keys(errors).length > 0 && <Notice kind="error">{t("form.error_summary")}</Notice>}
         <form method="post" action="/signup" novalidate>
-          <Field id="name" name="name" label={t("auth.name_optional")} value={values.name} autocomplete="name" maxLength={100} error={errors.name} />
-          <Field id="email" name="email" type="email" label={t("auth.email")} value={values.email} autocomplete="email" required error={errors.email} />
+          <Field
+            id="name"
+            name="name"
+            label={t("auth.name_optional")}
+            value={values.name}
+            autocomplete="name"
+            maxLength={100}
+            error={errors.name}
+          />
+          <Field
+            id="email"
+            name="email"
+            type="email"
+            label={t("auth.email")}
+            value={values.email}
+            autocomplete="email"
+            required
+            error={errors.email}
+          />
           <PasswordStrength
             id="password"
             name="password"
@@ -55,7 +79,9 @@ function SignupForm({ values, errors }: { values: FormValues; errors: Partial<Re
           <BrowserTimezone name="timezone" />
           <button type="submit" class="button button-block">{t("auth.signup.submit")}</button>
         </form>
-        <p class="switch"><a href="/login">{t("auth.signup.switch")}</a></p>
+        <p class="switch">
+          <a href="/login">{t("auth.signup.switch")}</a>
+        </p>
       </section>
     </AppShell>
   );
@@ -70,12 +96,32 @@ function LoginForm(
       <section class="auth-card card">
         <h1>{t("auth.login.title")}</h1>
         {error && <Notice kind="error">{error}</Notice>}
-        <form method="post" action={`/login${next === "/dashboard" ? "" : `?next=${encodeURIComponent(next)}`}`}>
-          <Field id="email" name="email" type="email" label={t("auth.email")} value={values.email} autocomplete="email" required />
-          <Field id="password" name="password" type="password" label={t("auth.password")} autocomplete="current-password" required />
+        <form
+          method="post"
+          action={`/login${next === "/dashboard" ? "" : `?next=${encodeURIComponent(next)}`}`}
+        >
+          <Field
+            id="email"
+            name="email"
+            type="email"
+            label={t("auth.email")}
+            value={values.email}
+            autocomplete="email"
+            required
+          />
+          <Field
+            id="password"
+            name="password"
+            type="password"
+            label={t("auth.password")}
+            autocomplete="current-password"
+            required
+          />
           <button type="submit" class="button button-block">{t("auth.login.submit")}</button>
         </form>
-        <p class="switch"><a href="/signup">{t("auth.login.switch")}</a></p>
+        <p class="switch">
+          <a href="/signup">{t("auth.login.switch")}</a>
+        </p>
       </section>
     </AppShell>
   );
@@ -124,7 +170,9 @@ export const authPages = new Hono<AppEnv>()
       if (result.fields.has("email")) errors.email = t("validation.email");
       if (result.fields.has("password")) errors.password = t("auth.password_hint");
       if (result.fields.has("name")) errors.name = t("validation.name");
-      return renderPage(c, <SignupForm values={values} errors={errors} />, { title: t("auth.signup.title") }, 400);
+      return renderPage(c, <SignupForm values={values} errors={errors} />, {
+        title: t("auth.signup.title"),
+      }, 400);
     }
     return signupWith(c, result.data, values);
   })

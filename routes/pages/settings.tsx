@@ -11,7 +11,12 @@ import {
 } from "../../lib/auth/api_tokens.ts";
 import { passwordChangeSchema, settingsSchema, tokenCreateSchema } from "../../lib/auth/schemas.ts";
 import { deleteOtherSessions } from "../../lib/auth/sessions.ts";
-import { getPasswordHash, setPasswordHash, updateSettings, type User } from "../../lib/auth/users.ts";
+import {
+  getPasswordHash,
+  setPasswordHash,
+  updateSettings,
+  type User,
+} from "../../lib/auth/users.ts";
 import type { AppEnv } from "../../lib/http/context.ts";
 import { type FormValues, readForm, validateForm } from "../../lib/http/form.ts";
 import { requirePageUser } from "../../lib/http/page_auth.ts";
@@ -61,7 +66,15 @@ function SettingsPage({ view }: { view: SettingsView }) {
       <section class="card" aria-labelledby="profile-title">
         <h2 id="profile-title">{t("settings.profile")}</h2>
         <form method="post" action="/settings" class="stack">
-          <Field id="name" name="name" label={t("auth.name")} value={values.name} maxLength={100} autocomplete="name" error={errors.name} />
+          <Field
+            id="name"
+            name="name"
+            label={t("auth.name")}
+            value={values.name}
+            maxLength={100}
+            autocomplete="name"
+            error={errors.name}
+          />
           <Select
             id="timezone"
             name="timezone"
@@ -69,14 +82,20 @@ function SettingsPage({ view }: { view: SettingsView }) {
             hint={t("settings.timezone_hint")}
             value={values.timezone}
             error={errors.timezone}
-            options={listTimeZones().map((zone) => ({ value: zone, label: zone.replaceAll("_", " ") }))}
+            options={listTimeZones().map((zone) => ({
+              value: zone,
+              label: zone.replaceAll("_", " "),
+            }))}
           />
           <Select
             id="locale"
             name="locale"
             label={t("settings.locale")}
             value={values.locale}
-            options={[{ value: "en", label: t("locale.en") }, { value: "fr", label: t("locale.fr") }]}
+            options={[{ value: "en", label: t("locale.en") }, {
+              value: "fr",
+              label: t("locale.fr"),
+            }]}
           />
           {/* Not type=number: browsers submit "" for "85,50", silently clearing the rate. */}
           <Field
@@ -134,7 +153,8 @@ function SettingsPage({ view }: { view: SettingsView }) {
           <Notice kind="success">
             <p>{t("settings.token_created")}</p>
             <p>
-              <strong>{view.newToken.name}</strong>: <code class="secret" data-testid="new-token">{view.newToken.secret}</code>
+              <strong>{view.newToken.name}</strong>:{" "}
+              <code class="secret" data-testid="new-token">{view.newToken.secret}</code>
             </p>
           </Notice>
         )}
@@ -161,7 +181,13 @@ function SettingsPage({ view }: { view: SettingsView }) {
           </ul>
         )}
         <form method="post" action="/settings/tokens#tokens" class="inline-form">
-          <Field id="token_name" name="name" label={t("settings.token_name")} maxLength={80} required />
+          <Field
+            id="token_name"
+            name="name"
+            label={t("settings.token_name")}
+            maxLength={80}
+            required
+          />
           <button type="submit" class="button">{t("settings.token_create")}</button>
         </form>
       </section>
@@ -169,7 +195,11 @@ function SettingsPage({ view }: { view: SettingsView }) {
   );
 }
 
-async function render(c: Context<AppEnv>, view: Omit<SettingsView, "tokens">, status: 200 | 400 = 200) {
+async function render(
+  c: Context<AppEnv>,
+  view: Omit<SettingsView, "tokens">,
+  status: 200 | 400 = 200,
+) {
   const user = requirePageUser(c);
   const tokens = await listApiTokens(c.get("deps").db.sql, user.id);
   return renderPage(c, <SettingsPage view={{ ...view, tokens }} />, {
@@ -221,7 +251,9 @@ export const settingsPages = new Hono<AppEnv>()
     if (!result.ok || !currentOk) {
       const errors: Errors = {};
       if (!currentOk) errors.current_password = t("settings.password_wrong");
-      if (!result.ok && result.fields.has("new_password")) errors.new_password = t("auth.password_hint");
+      if (!result.ok && result.fields.has("new_password")) {
+        errors.new_password = t("auth.password_hint");
+      }
       return render(c, { password: { errors } }, 400);
     }
     await setPasswordHash(db.sql, user.id, await passwords.hash(result.data.new_password));

@@ -49,7 +49,15 @@ export interface Harness {
   /** A client with no cookies yet. */
   client(): TestClient;
   /** Signs up a fresh user over the JSON API and returns their signed-in client. */
-  signup(input?: { email?: string; password?: string; name?: string; timezone?: string; locale?: string }): Promise<TestClient & { email: string; password: string; userId: string }>;
+  signup(
+    input?: {
+      email?: string;
+      password?: string;
+      name?: string;
+      timezone?: string;
+      locale?: string;
+    },
+  ): Promise<TestClient & { email: string; password: string; userId: string }>;
   close(): Promise<void>;
 }
 

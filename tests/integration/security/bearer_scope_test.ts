@@ -17,7 +17,11 @@ Deno.test("API tokens authenticate /api only: a page ignores them and CSRF still
 
     const form = await h.app.request(`${ORIGIN}/settings/tokens`, {
       method: "POST",
-      headers: { ...headers, "content-type": "application/x-www-form-urlencoded", origin: "https://evil.example" },
+      headers: {
+        ...headers,
+        "content-type": "application/x-www-form-urlencoded",
+        origin: "https://evil.example",
+      },
       body: "name=x",
     });
     assert.equal(form.status, 403);
@@ -33,7 +37,10 @@ Deno.test("the sign-in rate limit answers the HTML form with a page and Retry-Af
     await awayFromWindowEdge(); // all three attempts must land in one fixed window
     let last: Response | undefined;
     for (let i = 0; i < 3; i++) {
-      last = await client.form("/login", { email: "nobody@example.com", password: "wrong password 1" });
+      last = await client.form("/login", {
+        email: "nobody@example.com",
+        password: "wrong password 1",
+      });
     }
     assert.equal(last!.status, 429);
     assert.match(last!.headers.get("content-type") ?? "", /text\/html/);

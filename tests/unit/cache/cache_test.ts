@@ -465,7 +465,11 @@ Deno.test("Cache.getOrLoad: a load that straddles an invalidation (any process) 
     gate.resolve();
     assert.deepEqual(await slowRead, { version: "old" });
     assert.equal(await shared.get("dashboard:1"), null, "the stale value was written back");
-    const fresh = await writer.getOrLoad("dashboard:1", 60, () => Promise.resolve({ version: "new" }));
+    const fresh = await writer.getOrLoad(
+      "dashboard:1",
+      60,
+      () => Promise.resolve({ version: "new" }),
+    );
     assert.deepEqual(fresh, { version: "new" });
     assert.equal(await shared.get("dashboard:1"), JSON.stringify({ version: "new" }));
   } finally {
