@@ -12,6 +12,8 @@ export interface DbOptions {
   poolMax: number;
   statementTimeoutMs: number;
   connectTimeoutS: number;
+  /** Called with each statement sent (tests and benchmarks count round trips with it). */
+  onQuery?: (query: string) => void;
 }
 
 export interface Database {
@@ -61,6 +63,7 @@ export function connectDatabase(url: string, options: DbOptions): Database {
     max_lifetime: 60 * 30,
     // NOTICEs (e.g. "relation already exists, skipping") are noise in our logs.
     onnotice: () => {},
+    ...(options.onQuery ? { debug: (_: number, query: string) => options.onQuery!(query) } : {}),
     connection: {
       statement_timeout: options.statementTimeoutMs,
       application_name: "headway",

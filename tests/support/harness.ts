@@ -40,6 +40,8 @@ export interface HarnessOptions {
   databaseUrl?: string;
   /** Captures log lines. */
   logLines?: string[];
+  /** Receives every SQL statement the app sends (to count round trips). */
+  onQuery?: (query: string) => void;
 }
 
 export interface Harness {
@@ -83,7 +85,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     PASSWORD_MEMORY_KIB: "8192",
     ...options.env,
   });
-  const db = connectDatabase(url, { poolMax: 5, statementTimeoutMs: 5_000, connectTimeoutS: 2 });
+  const db = connectDatabase(url, {
+    poolMax: 5,
+    statementTimeoutMs: 5_000,
+    connectTimeoutS: Number(options.env?.DB_CONNECT_TIMEOUT_S ?? 2),
+    onQuery: options.onQuery,
+  });
   if (!migrated.has(url)) {
     await migrateUp(db.sql);
     migrated.add(url);
