@@ -38,7 +38,7 @@ import {
   resetPeakMemory,
   sampleRss,
 } from "./resources.ts";
-import { HEADWAY, headwayEnv, type Scenario, scenarios } from "./scenarios.ts";
+import { headwayEnv, type Scenario, scenarios } from "./scenarios.ts";
 import { type ServerProcess, spawnServer } from "./server_process.ts";
 
 interface Settings {
@@ -140,7 +140,7 @@ async function runScenario(scenario: Scenario, settings: Settings): Promise<Scen
   const durationSeconds = scenario.durationSeconds ?? settings.durationSeconds;
   if (scenario.database && !database) database = await createTestDatabase();
   const env = {
-    ...(scenario.serverEntry.href === HEADWAY.href ? headwayEnv(settings.logLevel) : { PORT: "0" }),
+    ...(scenario.headway ? headwayEnv(settings.logLevel) : { PORT: "0" }),
     ...(scenario.database ? { DATABASE_URL: database!.url } : {}),
     ...scenario.env,
   };

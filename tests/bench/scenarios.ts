@@ -4,8 +4,9 @@
  * against it before the warm-up (sign a user up, seed data) and may add headers to the requests.
  *
  * To add one (e.g. a JSON API route), append an object here: `serverEntry: HEADWAY`,
- * `database: true`, a `setup` that signs up with {@link signUp} and seeds what the route needs,
- * and `targets` for the numbers it must meet. Per-scenario `connections`/`durationSeconds`
+ * `headway: true`, `database: true`, a `setup` that signs up with {@link signUp} and seeds what
+ * the route needs (it gets the bench database's URL), a `mix` of weighted requests if the load is
+ * mixed, and `targets` for the numbers it must meet. Per-scenario `connections`/`durationSeconds`
  * override the run's settings (a 1,000-connection mixed-load scenario, say).
  */
 import type { RequestSpec } from "./load.ts";
@@ -45,6 +46,11 @@ export interface Scenario {
   title: string;
   /** The `serve_*.ts` entry run in its own process. */
   serverEntry: URL;
+  /**
+   * Give the server Headway's bench environment ({@link headwayEnv}: LOG_LEVEL from --log-level,
+   * rate limits out of the way, an ephemeral port). Without it the server only gets PORT=0.
+   */
+  headway?: boolean;
   /** Extra environment for the server (on top of the run's defaults for Headway). */
   env?: Record<string, string>;
   /** Create (once per run) a fresh Postgres database and pass it as DATABASE_URL. */
@@ -113,6 +119,7 @@ export const scenarios: Scenario[] = [
     name: "healthz",
     title: "Headway GET /healthz",
     serverEntry: HEADWAY,
+    headway: true,
     database: true,
     path: "/healthz",
     targets: { maxPeakRssMb: 150 },
@@ -121,6 +128,7 @@ export const scenarios: Scenario[] = [
     name: "landing",
     title: "Headway GET / (SSR landing)",
     serverEntry: HEADWAY,
+    headway: true,
     database: true,
     path: "/",
     headers: { "accept-language": "en-US,en;q=0.9" },
@@ -130,6 +138,7 @@ export const scenarios: Scenario[] = [
     name: "dashboard",
     title: "Headway GET /dashboard (SSR, signed in)",
     serverEntry: HEADWAY,
+    headway: true,
     database: true,
     path: "/dashboard",
     headers: { "accept-language": "en-US,en;q=0.9" },
@@ -143,6 +152,7 @@ export const scenarios: Scenario[] = [
     name: "landing-log-info",
     title: "Headway GET / with LOG_LEVEL=info",
     serverEntry: HEADWAY,
+    headway: true,
     database: true,
     env: { LOG_LEVEL: "info" },
     path: "/",
