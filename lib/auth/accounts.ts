@@ -3,14 +3,13 @@
  * account and per client address; failures do not reveal whether the email exists.
  */
 import type { WindowCounter } from "../cache/window_counter.ts";
-import type { Sql } from "../db/client.ts";
 import type { Locale } from "../i18n/i18n.ts";
+import type { AuthDeps } from "./auth_cache.ts";
 import type { PasswordHasher } from "./password_hash.ts";
 import { createSession, deleteSession, type SessionPolicy } from "./sessions.ts";
 import { createUser, findUserForLogin, normaliseEmail, type User } from "./users.ts";
 
-export interface AccountDeps {
-  sql: Sql;
+export interface AccountDeps extends AuthDeps {
   passwords: PasswordHasher;
   counters: WindowCounter;
   sessions: SessionPolicy;
@@ -88,7 +87,7 @@ export async function logIn(
     throw new InvalidCredentialsError();
   }
   await deps.counters.reset(accountKey, LOGIN_WINDOW_SECONDS);
-  if (input.previousSession) await deleteSession(deps.sql, input.previousSession);
+  if (input.previousSession) await deleteSession(deps, input.previousSession);
   const sessionSecret = await createSession(deps.sql, found.user.id, deps.sessions);
   return { user: found.user, sessionSecret };
 }

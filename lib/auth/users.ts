@@ -1,6 +1,7 @@
 /** Users: creation, lookup and profile settings. Emails are stored lower-cased and trimmed. */
 import type { Sql } from "../db/client.ts";
 import type { Locale } from "../i18n/i18n.ts";
+import { type AuthDeps, invalidateUserAuth } from "./auth_cache.ts";
 
 export type Role = "member" | "coach" | "admin";
 
@@ -115,7 +116,9 @@ export interface SettingsChange {
   hourlyRate?: number | null;
 }
 
-export async function updateSettings(sql: Sql, userId: string, change: SettingsChange) {
+/** Applies a settings change and returns the updated user. */
+export async function updateSettings(deps: AuthDeps, userId: string, change: SettingsChange) {
+  const { sql } = deps;
   const cents = change.hourlyRate === undefined
     ? undefined
     : change.hourlyRate === null
@@ -131,7 +134,14 @@ export async function updateSettings(sql: Sql, userId: string, change: SettingsC
       updated_at = now()
     where id = ${userId}
     returning ${sql.unsafe(USER_COLUMNS)}`;
+  await invalidateUserAuth(deps, userId);
   return userFromRow(row);
+}
+
+/** Changes a user's role (an operator's action; no page offers it yet). */
+export async function setUserRole(deps: AuthDeps, userId: string, role: Role): Promise<void> {
+  await deps.sql`update users set role = ${role}, updated_at = now() where id = ${userId}`;
+  await invalidateUserAuth(deps, userId);
 }
 
 export async function getPasswordHash(sql: Sql, userId: string): Promise<string | null> {
@@ -140,7 +150,8 @@ export async function getPasswordHash(sql: Sql, userId: string): Promise<string 
   return row?.password_hash ?? null;
 }
 
-export async function setPasswordHash(sql: Sql, userId: string, passwordHash: string) {
-  await sql`update users set password_hash = ${passwordHash}, updated_at = now()
-            where id = ${userId}`;
+export async function setPasswordHash(deps: AuthDeps, userId: string, passwordHash: string) {
+  await deps.sql`update users set password_hash = ${passwordHash}, updated_at = now()
+                 where id = ${userId}`;
+  await invalidateUserAuth(deps, userId);
 }

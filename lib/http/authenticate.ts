@@ -14,7 +14,8 @@ import { readSessionCookie } from "./session_cookie.ts";
 
 export function authenticate(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const { config, db } = c.get("deps");
+    const { config, db, cache } = c.get("deps");
+    const auth = { sql: db.sql, cache };
     c.set("user", null);
     c.set("authMethod", null);
     c.set("sessionSecret", null);
@@ -23,7 +24,7 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
       ? /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1]
       : undefined;
     if (bearer !== undefined) {
-      const user = await resolveApiToken(db.sql, bearer);
+      const user = await resolveApiToken(auth, bearer);
       // A bad bearer token is an error, not "anonymous": the client meant to authenticate.
       if (!user) throw unauthenticated("The bearer token is not valid or has been revoked.");
       c.set("user", user);
@@ -31,7 +32,7 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
     } else {
       const secret = readSessionCookie(c, config);
       if (secret) {
-        const user = await resolveSession(db.sql, secret, {
+        const user = await resolveSession(auth, secret, {
           idleMinutes: config.SESSION_IDLE_MINUTES,
           maxDays: config.SESSION_MAX_DAYS,
         });

@@ -9,9 +9,10 @@ export function requestId(): MiddlewareHandler<AppEnv> {
     const inbound = c.req.header("x-request-id");
     const id = inbound && SANE_ID.test(inbound) ? inbound : crypto.randomUUID();
     c.set("requestId", id);
-    c.header("X-Request-Id", id);
     await next();
-    // Responses built outside the context (static files, errors) still carry the id.
+    // Set once, on the final response (whoever built it). Setting it before `next()` as well
+    // would make Hono allocate a Headers object per request for nothing (measured: −20 % req/s
+    // on /healthz; docs/benchmarks.md).
     c.res.headers.set("X-Request-Id", id);
   };
 }

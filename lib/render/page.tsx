@@ -39,13 +39,45 @@ export function pageT(c: Context<AppEnv>) {
   return translator(c.get("locale") ?? "en");
 }
 
+type PageStatus = 200 | 400 | 403 | 404 | 409 | 413 | 422 | 429 | 500 | 503;
+
 /** Renders `body` as a complete HTML response. */
 export function renderPage(
   c: Context<AppEnv>,
   body: VNode,
   meta: PageMeta,
-  status: 200 | 400 | 403 | 404 | 409 | 413 | 422 | 429 | 500 | 503 = 200,
+  status: PageStatus = 200,
 ): Response {
+  return c.html(renderDocument(c, body, meta).html, status);
+}
+
+// Rendered once per path and locale; a few entries at most (see renderPublicPage).
+const publicPages = new Map<string, string>();
+
+/**
+ * {@link renderPage} for a page that is the same for every anonymous visitor of a locale (the
+ * landing page): rendered once, then served from memory — it is the page most visitors hit and
+ * rendering it was most of its cost (docs/benchmarks.md). Signed-in visitors get a fresh render;
+ * so does a page that turns out to use islands, as their script carries a per-request nonce.
+ */
+export function renderPublicPage(c: Context<AppEnv>, body: () => VNode, meta: PageMeta): Response {
+  if (c.get("user")) return renderPage(c, body(), meta);
+  const key = `${c.req.path}\u0000${c.get("locale")}`;
+  let html = publicPages.get(key);
+  if (html === undefined) {
+    const rendered = renderDocument(c, body(), meta);
+    if (rendered.hasIslands) return c.html(rendered.html);
+    html = rendered.html;
+    publicPages.set(key, html);
+  }
+  return c.html(html);
+}
+
+function renderDocument(
+  c: Context<AppEnv>,
+  body: VNode,
+  meta: PageMeta,
+): { html: string; hasIslands: boolean } {
   const ctx = pageContext(c);
   const { result: bodyHtml, islands } = collectIslands(() =>
     renderToString(<PageContext.Provider value={ctx}>{body}</PageContext.Provider>)
@@ -102,5 +134,8 @@ export function renderPage(
       </body>
     </html>
   );
-  return c.html(`<!doctype html>${renderToString(document)}`, status);
+  return {
+    html: `<!doctype html>${renderToString(document)}`,
+    hasIslands: islands.uses.length > 0,
+  };
 }

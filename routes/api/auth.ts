@@ -10,7 +10,7 @@ import { loginSchema, signupSchema } from "../../lib/auth/schemas.ts";
 import { deleteSession } from "../../lib/auth/sessions.ts";
 import { EmailTakenError, userJson } from "../../lib/auth/users.ts";
 import { createApi, errorResponses, jsonBody, jsonResponse } from "../../lib/http/api.ts";
-import { accountDeps } from "../../lib/http/account_deps.ts";
+import { accountDeps, authDeps } from "../../lib/http/account_deps.ts";
 import { ApiError, ErrorCode } from "../../lib/http/errors.ts";
 import { clientIp } from "../../lib/http/rate_limit.ts";
 import { clearSessionCookie, writeSessionCookie } from "../../lib/http/session_cookie.ts";
@@ -93,7 +93,7 @@ export const authApi = createApi()
     }),
     async (c) => {
       const secret = c.get("sessionSecret");
-      if (secret) await deleteSession(c.get("deps").db.sql, secret);
+      if (secret) await deleteSession(authDeps(c), secret);
       clearSessionCookie(c, c.get("deps").config);
       return c.body(null, 204);
     },

@@ -2,6 +2,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { settingsSchema } from "../../lib/auth/schemas.ts";
 import { updateSettings, userJson } from "../../lib/auth/users.ts";
+import { authDeps } from "../../lib/http/account_deps.ts";
 import { createApi, errorResponses, jsonBody, jsonResponse, signedIn } from "../../lib/http/api.ts";
 import { requireUser } from "../../lib/http/authenticate.ts";
 import { UserSchema } from "./schemas.ts";
@@ -34,7 +35,7 @@ export const meApi = createApi()
     async (c) => {
       const user = requireUser(c);
       const input = c.req.valid("json");
-      const updated = await updateSettings(c.get("deps").db.sql, user.id, {
+      const updated = await updateSettings(authDeps(c), user.id, {
         name: input.name,
         timezone: input.timezone,
         locale: input.locale,

@@ -8,6 +8,7 @@ import {
 } from "../../lib/auth/api_tokens.ts";
 import { tokenCreateSchema } from "../../lib/auth/schemas.ts";
 import { createApi, errorResponses, jsonBody, jsonResponse, signedIn } from "../../lib/http/api.ts";
+import { authDeps } from "../../lib/http/account_deps.ts";
 import { requireUser } from "../../lib/http/authenticate.ts";
 import { notFound } from "../../lib/http/errors.ts";
 
@@ -77,7 +78,7 @@ export const tokensApi = createApi()
     }),
     async (c) => {
       const revoked = await revokeApiToken(
-        c.get("deps").db.sql,
+        authDeps(c),
         requireUser(c).id,
         c.req.valid("param").id,
       );

@@ -11,7 +11,7 @@ import {
 import { signupSchema } from "../../lib/auth/schemas.ts";
 import { deleteSession } from "../../lib/auth/sessions.ts";
 import { EmailTakenError } from "../../lib/auth/users.ts";
-import { accountDeps } from "../../lib/http/account_deps.ts";
+import { accountDeps, authDeps } from "../../lib/http/account_deps.ts";
 import type { AppEnv } from "../../lib/http/context.ts";
 import { type FormValues, readForm, validateForm } from "../../lib/http/form.ts";
 import { clientIp } from "../../lib/http/rate_limit.ts";
@@ -226,7 +226,7 @@ export const authPages = new Hono<AppEnv>()
   })
   .post("/logout", async (c) => {
     const secret = c.get("sessionSecret");
-    if (secret) await deleteSession(c.get("deps").db.sql, secret);
+    if (secret) await deleteSession(authDeps(c), secret);
     clearSessionCookie(c, c.get("deps").config);
     c.set("user", null);
     return c.redirect("/logout?done=1", 303);

@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import { AppShell } from "../../components/app_shell.tsx";
 import type { AppEnv } from "../../lib/http/context.ts";
-import { renderPage } from "../../lib/render/page.tsx";
+import { renderPublicPage } from "../../lib/render/page.tsx";
 import { usePage } from "../../lib/render/page_context.ts";
 
 function Landing() {
@@ -34,5 +34,5 @@ function Landing() {
 
 export const landingRoutes = new Hono<AppEnv>().get("/", (c) => {
   if (c.get("user")) return c.redirect("/dashboard", 303);
-  return renderPage(c, <Landing />, {});
+  return renderPublicPage(c, () => <Landing />, {});
 });

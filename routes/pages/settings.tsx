@@ -18,6 +18,7 @@ import {
   type User,
 } from "../../lib/auth/users.ts";
 import type { AppEnv } from "../../lib/http/context.ts";
+import { authDeps } from "../../lib/http/account_deps.ts";
 import { type FormValues, readForm, validateForm } from "../../lib/http/form.ts";
 import { requirePageUser } from "../../lib/http/page_auth.ts";
 import { pageT, renderPage } from "../../lib/render/page.tsx";
@@ -231,7 +232,7 @@ export const settingsPages = new Hono<AppEnv>()
       if (result.fields.has("hourly_rate")) errors.hourly_rate = t("validation.hourly_rate");
       return render(c, { profile: { values, errors } }, 400);
     }
-    await updateSettings(c.get("deps").db.sql, user.id, {
+    await updateSettings(authDeps(c), user.id, {
       name: result.data.name,
       timezone: result.data.timezone,
       locale: result.data.locale,
@@ -256,8 +257,8 @@ export const settingsPages = new Hono<AppEnv>()
       }
       return render(c, { password: { errors } }, 400);
     }
-    await setPasswordHash(db.sql, user.id, await passwords.hash(result.data.new_password));
-    await deleteOtherSessions(db.sql, user.id, c.get("sessionSecret") ?? undefined);
+    await setPasswordHash(authDeps(c), user.id, await passwords.hash(result.data.new_password));
+    await deleteOtherSessions(authDeps(c), user.id, c.get("sessionSecret") ?? undefined);
     return c.redirect("/settings?notice=password", 303);
   })
   .post("/settings/tokens", async (c) => {
@@ -273,6 +274,6 @@ export const settingsPages = new Hono<AppEnv>()
   })
   .post("/settings/tokens/:id/revoke", async (c) => {
     const user = requirePageUser(c);
-    await revokeApiToken(c.get("deps").db.sql, user.id, c.req.param("id"));
+    await revokeApiToken(authDeps(c), user.id, c.req.param("id"));
     return c.redirect("/settings?notice=revoked#tokens", 303);
   });

@@ -13,6 +13,7 @@
 import type { Hono } from "hono";
 import { createApp } from "../../app.tsx";
 import { createPasswordHasher } from "../../lib/auth/password_hash.ts";
+import type { AuthDeps } from "../../lib/auth/auth_cache.ts";
 import { Cache } from "../../lib/cache/cache.ts";
 import { createCache } from "../../lib/cache/create_cache.ts";
 import type { CacheStore } from "../../lib/cache/store.ts";
@@ -48,6 +49,8 @@ export interface Harness {
   app: Hono<AppEnv>;
   deps: AppDeps;
   db: Database;
+  /** The app's database and cache, for lib calls that invalidate what they change. */
+  auth: AuthDeps;
   /** A client with no cookies yet. */
   client(): TestClient;
   /** Signs up a fresh user over the JSON API and returns their signed-in client. */
@@ -118,6 +121,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     app,
     deps,
     db,
+    auth: { sql: db.sql, cache },
     client: () => new TestClient(app),
     async signup(input = {}) {
       const client = new TestClient(app);

@@ -3,6 +3,7 @@
  * use, and a password change ending the user's other sessions.
  */
 import assert from "node:assert/strict";
+import { invalidateUserAuth } from "../../../lib/auth/auth_cache.ts";
 import { sha256Hex } from "../../../lib/auth/secrets.ts";
 import { startHarness } from "../../support/harness.ts";
 import { assertEnvelope, cloneClient } from "./helpers.ts";
@@ -29,6 +30,7 @@ Deno.test("sessions: an idle session is rejected and deleted; use refreshes the 
     // Used 20 minutes ago: still valid, and the use moves last_seen_at forward.
     await h.db.sql`update sessions set last_seen_at = now() - interval '20 minutes'
                    where id_hash = ${sha256Hex(secret)}`;
+    await invalidateUserAuth(h.auth, alice.userId); // as the cache entry's own expiry would
     assert.equal((await alice.get("/api/v1/me")).status, 200);
     const touched = await sessionRow(h, secret);
     assert.ok(Date.now() - touched.last_seen_at.getTime() < 60_000, "last_seen_at refreshed");
@@ -37,6 +39,7 @@ Deno.test("sessions: an idle session is rejected and deleted; use refreshes the 
     await h.db.sql`update sessions
                    set last_seen_at = now() - make_interval(mins => ${IDLE_MINUTES + 1})
                    where id_hash = ${sha256Hex(secret)}`;
+    await invalidateUserAuth(h.auth, alice.userId); // as the cache entry's own expiry would
     await assertEnvelope(await alice.get("/api/v1/me"), 401, "UNAUTHENTICATED");
     assert.equal(await sessionRow(h, secret), undefined, "the idle session was deleted");
 
@@ -58,6 +61,7 @@ Deno.test("sessions: a session past its absolute expiry is rejected and deleted 
     await h.db.sql`update sessions set expires_at = now() - interval '1 second',
                                       last_seen_at = now()
                    where id_hash = ${sha256Hex(secret)}`;
+    await invalidateUserAuth(h.auth, alice.userId); // as the cache entry's own expiry would
     await assertEnvelope(await alice.get("/api/v1/me"), 401, "UNAUTHENTICATED");
     assert.equal(await sessionRow(h, secret), undefined);
     // A fresh login works again.

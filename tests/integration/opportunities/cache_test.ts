@@ -4,6 +4,7 @@
  * Redis or Upstash down → same answers from Postgres, quickly, and the admin-only stats endpoint.
  */
 import assert from "node:assert/strict";
+import { setUserRole } from "../../../lib/auth/users.ts";
 import { sampleAnalysis } from "../../fixtures/analysis.ts";
 import { type Harness, startHarness } from "../../support/harness.ts";
 import { startUpstashFake } from "../../support/upstash_fake.ts";
@@ -252,7 +253,7 @@ Deno.test("cache stats: 403 for members; admins see health, hits, misses and hit
     await assertError(await h.client().get("/api/v1/cache/stats"), 401, "UNAUTHENTICATED");
 
     const admin = await h.signup();
-    await h.db.sql`update users set role = 'admin' where id = ${admin.userId}`;
+    await setUserRole(h.auth, admin.userId, "admin");
     const before = await getJson(admin, "/api/v1/cache/stats");
     assert.deepEqual(Object.keys(before).sort(), [
       "circuit",
@@ -281,7 +282,7 @@ Deno.test("cache stats: 403 for members; admins see health, hits, misses and hit
     assert.ok(after.hit_rate > 0 && after.hit_rate <= 100);
 
     // A member again (role back) is refused again: the role is checked on every request.
-    await h.db.sql`update users set role = 'member' where id = ${admin.userId}`;
+    await setUserRole(h.auth, admin.userId, "member");
     await assertError(await admin.get("/api/v1/cache/stats"), 403, "FORBIDDEN");
   } finally {
     await h.close();
@@ -292,7 +293,7 @@ Deno.test("cache stats: a dead Redis reports degraded, not an error", async () =
   const h = await startHarness({ env: { REDIS_URL: "redis://127.0.0.1:1" } });
   try {
     const admin = await h.signup();
-    await h.db.sql`update users set role = 'admin' where id = ${admin.userId}`;
+    await setUserRole(h.auth, admin.userId, "admin");
     const stats = await getJson(admin, "/api/v1/cache/stats");
     assert.equal(stats.health, "degraded");
     assert.equal(stats.kind, "redis");

@@ -344,3 +344,32 @@ Deno.test("pages: the 404 page is friendly HTML with status 404 and the request 
     await h.close();
   }
 });
+
+Deno.test("pages: the landing page, rendered once per locale, stays right for each visitor", async () => {
+  const h = await startHarness();
+  try {
+    const langOf = async (lang: string) => {
+      const res = await raw(h, "/", { headers: { "accept-language": lang } });
+      assert.equal(res.status, 200);
+      assert.match(res.headers.get("content-security-policy") ?? "", /script-src/);
+      assert.ok(res.headers.get("x-request-id"));
+      return /<html lang="([^"]+)"/.exec(await res.text())?.[1];
+    };
+    // Alternating locales: each answer comes from its own locale's render.
+    for (let i = 0; i < 2; i++) {
+      assert.equal(await langOf("fr-CA"), "fr-CA");
+      assert.equal(await langOf("en-US"), "en");
+    }
+    const first = await (await raw(h, "/", { headers: { "accept-language": "en" } })).text();
+    const second = await (await raw(h, "/", { headers: { "accept-language": "en" } })).text();
+    assert.equal(first, second);
+    assert.doesNotMatch(first, /<script/, "the landing page ships no JavaScript");
+    // A signed-in visitor never gets the anonymous page: straight to the dashboard.
+    const alice = await h.signup();
+    const res = await alice.get("/");
+    assert.equal(res.status, 303);
+    assert.equal(res.headers.get("location"), "/dashboard");
+  } finally {
+    await h.close();
+  }
+});
