@@ -18,10 +18,12 @@ import type { Sql } from "../db/client.ts";
 import type { Locale } from "../i18n/i18n.ts";
 import { activityDays } from "../time/streaks.ts";
 import {
+  type AnalysisListItem,
   duplicateCacheKey,
   importAnalysis,
   type ImportResult,
   isUuid,
+  listAnalyses,
   loadSnapshot,
 } from "./analyses.ts";
 import type { ImportInput } from "./import_schema.ts";
@@ -44,6 +46,8 @@ export const TTL = {
   metrics: 1800,
   recommendations: 1800,
   duplicate: 7 * 24 * 3600,
+  /** A user's list of analyses (the signed-in home page): not a seed key. */
+  analysisList: 1800,
 } as const;
 
 /**
@@ -57,6 +61,7 @@ export const cacheKeys = {
   badges: (id: string) => `badges:${canonicalId(id)}`,
   metrics: (id: string) => `metrics:${canonicalId(id)}`,
   recommendations: (id: string) => `recommendations:${canonicalId(id)}`,
+  analysisList: (userId: string) => `analyses:user:${userId}`,
 };
 
 export interface ServiceDeps {
@@ -297,6 +302,25 @@ export async function getMetrics(
   };
 }
 
+type CachedListItem = Omit<AnalysisListItem, "createdAt"> & { createdAt: string };
+
+/** The user's analyses, newest first, with progress counts (cached; invalidated by writes). */
+export async function listAnalysesFor(
+  deps: ServiceDeps,
+  viewer: Pick<Viewer, "id">,
+): Promise<AnalysisListItem[]> {
+  const cached = await deps.cache.getOrLoad<CachedListItem[]>(
+    cacheKeys.analysisList(viewer.id),
+    TTL.analysisList,
+    async () =>
+      (await listAnalyses(deps.sql, viewer.id)).map((item) => ({
+        ...item,
+        createdAt: item.createdAt.toISOString(),
+      })),
+  );
+  return cached.map((item) => ({ ...item, createdAt: new Date(item.createdAt) }));
+}
+
 // ---- writes (write-through invalidation) ----
 
 export async function importForUser(
@@ -308,6 +332,7 @@ export async function importForUser(
   // The database decided (it is the source of truth); the cache entry only remembers the answer
   // for seed FR-6's consumers.
   if (!result.cached) {
+    await deps.cache.delete(cacheKeys.analysisList(viewer.id));
     await deps.cache.set(
       duplicateCacheKey(result.urlHash),
       { analysis_id: result.analysisId },
@@ -341,6 +366,7 @@ export async function changeProgress(
       cacheKeys.metrics(id),
       cacheKeys.recommendations(id),
       cacheKeys.badges(id),
+      cacheKeys.analysisList(viewer.id),
     );
   }
   const byKey = new Map(definitions.map((d) => [`${d.key}@${d.version}`, d]));

@@ -3,9 +3,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { createApi, errorResponses, jsonBody, jsonResponse, signedIn } from "../../lib/http/api.ts";
 import { serviceDeps } from "../../lib/http/account_deps.ts";
 import { requireUser } from "../../lib/http/authenticate.ts";
-import { listAnalyses } from "../../lib/opportunities/analyses.ts";
 import { importSchema } from "../../lib/opportunities/import_schema.ts";
-import { importForUser } from "../../lib/opportunities/service.ts";
+import { importForUser, listAnalysesFor } from "../../lib/opportunities/service.ts";
 
 const ImportResponse = z.object({
   analysis_id: z.string(),
@@ -65,7 +64,7 @@ export const analysesApi = createApi()
     }),
     async (c) => {
       const user = requireUser(c);
-      const rows = await listAnalyses(c.get("deps").db.sql, user.id);
+      const rows = await listAnalysesFor(serviceDeps(c), user);
       return c.json({
         analyses: rows.map((r) => ({
           analysis_id: r.analysisId,

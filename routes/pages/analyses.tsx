@@ -12,18 +12,14 @@ import { serviceDeps } from "../../lib/http/account_deps.ts";
 import type { AppEnv } from "../../lib/http/context.ts";
 import { requirePageUser } from "../../lib/http/page_auth.ts";
 import type { Locale } from "../../lib/i18n/i18n.ts";
-import {
-  type AnalysisListItem,
-  InvalidImportError,
-  listAnalyses,
-} from "../../lib/opportunities/analyses.ts";
+import { type AnalysisListItem, InvalidImportError } from "../../lib/opportunities/analyses.ts";
 import {
   domainProblem,
   type ImportProblem,
   importProblems,
 } from "../../lib/opportunities/import_issues.ts";
 import { importSchema } from "../../lib/opportunities/import_schema.ts";
-import { importForUser } from "../../lib/opportunities/service.ts";
+import { importForUser, listAnalysesFor } from "../../lib/opportunities/service.ts";
 import { InvalidUrlError } from "../../lib/opportunities/url.ts";
 import { pageT, renderPage } from "../../lib/render/page.tsx";
 import { usePage } from "../../lib/render/page_context.ts";
@@ -219,7 +215,7 @@ const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 export const analysesPages = new Hono<AppEnv>()
   .get("/analyses", async (c) => {
     const user = requirePageUser(c);
-    const items = await listAnalyses(c.get("deps").db.sql, user.id);
+    const items = await listAnalysesFor(serviceDeps(c), user);
     return renderPage(c, <AnalysesPage items={items} />, {
       title: pageT(c)("analyses.title"),
       robots: "noindex",

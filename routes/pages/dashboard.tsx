@@ -7,7 +7,9 @@ import { AnalysisList } from "../../components/analysis_list.tsx";
 import { AppShell } from "../../components/app_shell.tsx";
 import type { AppEnv } from "../../lib/http/context.ts";
 import { requirePageUser } from "../../lib/http/page_auth.ts";
-import { type AnalysisListItem, listAnalyses } from "../../lib/opportunities/analyses.ts";
+import type { AnalysisListItem } from "../../lib/opportunities/analyses.ts";
+import { listAnalysesFor } from "../../lib/opportunities/service.ts";
+import { serviceDeps } from "../../lib/http/account_deps.ts";
 import { pageT, renderPage } from "../../lib/render/page.tsx";
 import { usePage } from "../../lib/render/page_context.ts";
 
@@ -61,7 +63,7 @@ function Dashboard({ analyses }: { analyses: AnalysisListItem[] }) {
 
 export const dashboardPages = new Hono<AppEnv>().get("/dashboard", async (c) => {
   const user = requirePageUser(c);
-  const analyses = await listAnalyses(c.get("deps").db.sql, user.id);
+  const analyses = await listAnalysesFor(serviceDeps(c), user);
   return renderPage(c, <Dashboard analyses={analyses} />, {
     title: pageT(c)("dashboard.title"),
     robots: "noindex",

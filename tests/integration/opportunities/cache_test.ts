@@ -301,3 +301,36 @@ Deno.test("cache stats: a dead Redis reports degraded, not an error", async () =
     await h.close();
   }
 });
+
+Deno.test("cache: the analyses list (home page, /analyses, API) is never stale after a write", async () => {
+  const h = await startHarness({ env: { REDIS_URL } });
+  try {
+    const alice = await h.signup();
+    const bob = await h.signup();
+    const list = async (client: typeof alice) =>
+      (await getJson(client, "/api/v1/analyses")).analyses as {
+        analysis_id: string;
+        implemented: number;
+        created_at: string;
+      }[];
+    assert.deepEqual(await list(alice), []);
+    assert.deepEqual(await list(alice), [], "cached empty list");
+
+    const first = await importSample(alice);
+    assert.deepEqual((await list(alice)).map((a) => a.analysis_id), [first], "import invalidates");
+    const second = await importSample(alice);
+    const both = await list(alice);
+    assert.deepEqual(new Set(both.map((a) => a.analysis_id)), new Set([first, second]));
+    assert.ok(!Number.isNaN(Date.parse(both[0].created_at)), "dates survive the cache");
+    assert.deepEqual(await list(bob), [], "per user");
+
+    await getJson(alice, `/api/v1/dashboard/${first}`);
+    await progressOk(alice, first, "digital_presence", "IMPLEMENTED");
+    const after = (await list(alice)).find((a) => a.analysis_id === first)!;
+    assert.equal(after.implemented, 1, "progress invalidates the counts");
+    const home = await (await alice.get("/dashboard")).text();
+    assert.match(home, /1 of 3 implemented/, "the home page shows the new count");
+  } finally {
+    await h.close();
+  }
+});
