@@ -60,6 +60,14 @@ export class Cache {
 
   async #call<T>(operation: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false }> {
     if (!this.healthy) return { ok: false };
+    if (this.store.inProcess) {
+      try {
+        return { ok: true, value: await operation() };
+      } catch {
+        this.#errors++;
+        return { ok: false };
+      }
+    }
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
       const value = await Promise.race([

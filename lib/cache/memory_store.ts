@@ -15,6 +15,7 @@ export interface MemoryStoreOptions {
 
 export class MemoryStore implements CacheStore {
   readonly kind = "memory";
+  readonly inProcess = true;
   readonly #entries = new Map<string, Entry>();
   readonly #maxEntries: number;
   readonly #now: () => number;

@@ -12,6 +12,11 @@ export const generationKey = (key: string) => `gen:${key}`;
 export interface CacheStore {
   /** Adapter name shown in health output: "memory", "redis" or "upstash". */
   readonly kind: string;
+  /**
+   * True for an in-process store that answers without I/O: it cannot hang, so the cache skips
+   * arming a timeout around its calls (a timer per call was a measurable share of a request).
+   */
+  readonly inProcess?: boolean;
   get(key: string): Promise<string | null>;
   set(key: string, value: string, ttlSeconds: number): Promise<void>;
   /** Deletes every given key; missing keys are ignored. */
