@@ -16,6 +16,7 @@ import { toApiError } from "./lib/http/domain_errors.ts";
 import { ApiError, ErrorCode, errorResponse } from "./lib/http/errors.ts";
 import { LoginRequired } from "./lib/http/page_auth.ts";
 import { rateLimit } from "./lib/http/rate_limit.ts";
+import { requestDeadline } from "./lib/http/request_deadline.ts";
 import { requestId } from "./lib/http/request_id.ts";
 import { csrfProtection, securityHeaders } from "./lib/http/security.ts";
 import { sessionCookieName } from "./lib/http/session_cookie.ts";
@@ -90,6 +91,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   });
   app.use(accessLog());
   app.use(securityHeaders({ hsts: !config.isLocal }));
+  app.use(requestDeadline(config.REQUEST_TIMEOUT_MS));
 
   app.route("/", assetRoutes);
   app.route("/", healthRoutes);

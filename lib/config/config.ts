@@ -9,14 +9,17 @@
  */
 import { z } from "zod";
 
-const int = (min: number, max: number, fallback: number) => {
+const optionalInt = (min: number, max: number) => {
   const form = { error: `an integer from ${min} to ${max}` };
   // Decimal digits only: Number() would read " " as 0 (PORT=" " → a random port) and "0x50" as 80.
   return z.string().trim().regex(/^\d+$/, form)
     .transform(Number)
-    .pipe(z.number().int(form).min(min, form).max(max, form))
-    .default(fallback);
+    .pipe(z.number().int(form).min(min, form).max(max, form));
 };
+const int = (min: number, max: number, fallback: number) => optionalInt(min, max).default(fallback);
+
+/** Unset, the request deadline is this much above the statement timeout. */
+const REQUEST_TIMEOUT_MARGIN_MS = 5_000;
 
 const bool = (fallback: boolean) =>
   z.enum(["true", "false", "1", "0"], { error: "true or false" })
@@ -49,6 +52,7 @@ const envSchema = z.object({
   DB_POOL_MAX: int(1, 100, 10),
   DB_STATEMENT_TIMEOUT_MS: int(100, 600_000, 5_000),
   DB_CONNECT_TIMEOUT_S: int(1, 60, 3),
+  REQUEST_TIMEOUT_MS: optionalInt(1_000, 900_000).optional(),
   REDIS_URL: optionalUrl(["redis:", "rediss:"], "a redis:// URL, e.g. redis://127.0.0.1:6379"),
   UPSTASH_REDIS_REST_URL: optionalUrl(["http:", "https:"], "the https URL of an Upstash database"),
   UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
@@ -64,6 +68,16 @@ const envSchema = z.object({
     error: "one of debug, info, warn, error, silent",
   }).default("info"),
 }).superRefine((env, ctx) => {
+  if (
+    env.REQUEST_TIMEOUT_MS !== undefined && env.REQUEST_TIMEOUT_MS <= env.DB_STATEMENT_TIMEOUT_MS
+  ) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["REQUEST_TIMEOUT_MS"],
+      message: `milliseconds above DB_STATEMENT_TIMEOUT_MS (${env.DB_STATEMENT_TIMEOUT_MS}), ` +
+        "so a slow statement is stopped by Postgres before the request gives up",
+    });
+  }
   if (Boolean(env.UPSTASH_REDIS_REST_URL) !== Boolean(env.UPSTASH_REDIS_REST_TOKEN)) {
     ctx.addIssue({
       code: "custom",
@@ -77,7 +91,9 @@ const envSchema = z.object({
 type Env = z.output<typeof envSchema>;
 
 /** Typed, validated configuration. Field names are the environment variables' own. */
-export type Config = Env & {
+export type Config = Omit<Env, "REQUEST_TIMEOUT_MS"> & {
+  /** Default: DB_STATEMENT_TIMEOUT_MS + 5 s. */
+  readonly REQUEST_TIMEOUT_MS: number;
   /** True when the public origin is plain-HTTP localhost: no `Secure` cookies, no HSTS. */
   readonly isLocal: boolean;
 };
@@ -107,5 +123,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const origin = value.APP_URL ? new URL(value.APP_URL) : null;
   const isLocal = origin === null ||
     (origin.protocol === "http:" && ["localhost", "127.0.0.1", "[::1]"].includes(origin.hostname));
-  return { ...value, isLocal };
+  const requestTimeout = value.REQUEST_TIMEOUT_MS ??
+    value.DB_STATEMENT_TIMEOUT_MS + REQUEST_TIMEOUT_MARGIN_MS;
+  return { ...value, REQUEST_TIMEOUT_MS: requestTimeout, isLocal };
 }

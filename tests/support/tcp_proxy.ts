@@ -6,6 +6,9 @@
  *   connections are refused (the database process is down).
  * - `cut("stall")`: every open connection is closed; new connections are accepted but nothing is
  *   ever forwarded (a host that answers SYNs but whose database hangs).
+ * - `cut("partition")`: connections stay open but nothing flows either way and new ones wait: a
+ *   network partition, where packets vanish without a reset. `restore()` heals it and the held
+ *   bytes are delivered, as TCP retransmission would.
  * - `restore()`: back to forwarding, on the same port.
  *
  * @example
@@ -17,7 +20,7 @@
  * ```
  */
 
-export type CutMode = "refuse" | "stall";
+export type CutMode = "refuse" | "stall" | "partition";
 
 export interface TcpProxy {
   readonly hostname: string;
@@ -46,6 +49,12 @@ export function startTcpProxy(target: ProxyTarget): Promise<TcpProxy> {
   // Every background task, so close() can wait for them and leave no pending ops behind.
   const tasks = new Set<Promise<void>>();
 
+  // Resolved when a partition heals; replaced at each partition.
+  let healed: { promise: Promise<void>; resolve: () => void } | null = null;
+  const whilePartitioned = async () => {
+    while (healed && mode === "partition") await healed.promise;
+  };
+
   const track = (task: Promise<void>) => {
     tasks.add(task);
     task.finally(() => tasks.delete(task));
@@ -68,6 +77,7 @@ export function startTcpProxy(target: ProxyTarget): Promise<TcpProxy> {
       while (true) {
         const n = await from.read(buffer);
         if (n === null) break;
+        await whilePartitioned();
         let written = 0;
         while (written < n) written += await to.write(buffer.subarray(written, n));
       }
@@ -82,6 +92,7 @@ export function startTcpProxy(target: ProxyTarget): Promise<TcpProxy> {
   async function handle(client: Deno.Conn) {
     sockets.add(client);
     if (mode === "stall") return; // held open, never forwarded, closed by restore/close
+    await whilePartitioned();
     let server: Deno.Conn;
     try {
       server = await Deno.connect(target);
@@ -127,6 +138,12 @@ export function startTcpProxy(target: ProxyTarget): Promise<TcpProxy> {
     },
     cut(next: CutMode = "refuse") {
       mode = next;
+      if (next === "partition") {
+        let resolve = () => {};
+        const promise = new Promise<void>((r) => (resolve = r));
+        healed = { promise, resolve };
+        return;
+      }
       dropAll();
       if (next === "refuse" && listener) {
         listener.close();
@@ -136,6 +153,12 @@ export function startTcpProxy(target: ProxyTarget): Promise<TcpProxy> {
       }
     },
     restore() {
+      if (mode === "partition") {
+        mode = "open";
+        healed?.resolve();
+        healed = null;
+        return;
+      }
       // Stalled connections were never forwarded: drop them so their clients retry cleanly.
       if (mode === "stall") dropAll();
       mode = "open";
@@ -143,6 +166,8 @@ export function startTcpProxy(target: ProxyTarget): Promise<TcpProxy> {
     },
     async close() {
       closed = true;
+      mode = "open";
+      healed?.resolve();
       listener?.close();
       listener = null;
       dropAll();

@@ -116,6 +116,18 @@ Deno.test("config: every integer variable names itself and its range when bad", 
   }
 });
 
+Deno.test("config: REQUEST_TIMEOUT_MS defaults to the statement timeout + 5 s and must exceed it", () => {
+  assert.equal(loadConfig({}).REQUEST_TIMEOUT_MS, 10_000);
+  assert.equal(loadConfig({ DB_STATEMENT_TIMEOUT_MS: "600000" }).REQUEST_TIMEOUT_MS, 605_000);
+  assert.equal(loadConfig({ REQUEST_TIMEOUT_MS: "8000" }).REQUEST_TIMEOUT_MS, 8_000);
+  const line = lineFor(configError({ REQUEST_TIMEOUT_MS: "5000" }), "REQUEST_TIMEOUT_MS");
+  assert.match(line, /above DB_STATEMENT_TIMEOUT_MS \(5000\)/);
+  assert.match(
+    lineFor(configError({ REQUEST_TIMEOUT_MS: "999" }), "REQUEST_TIMEOUT_MS"),
+    /an integer from 1000 to 900000/,
+  );
+});
+
 Deno.test("config: integers must be written as decimal digits", () => {
   // Number() would read these as 0, 80, 1000 and 8: a stray space must not mean "any port".
   for (const bad of [" ", "\t", "0x50", "1e3", "0b1000"]) {

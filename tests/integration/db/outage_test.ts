@@ -8,6 +8,7 @@ const PROMPT_MS = 4_000;
 
 async function withProxiedHarness(
   fn: (h: Harness, proxy: TcpProxy, logs: string[]) => Promise<void>,
+  env: Record<string, string> = {},
 ) {
   const url = new URL(await testDatabaseUrl());
   const proxy = await startTcpProxy({ hostname: url.hostname, port: Number(url.port || 5432) });
@@ -16,7 +17,7 @@ async function withProxiedHarness(
   try {
     h = await startHarness({
       databaseUrl: proxiedUrl(url.toString(), proxy),
-      env: { DB_CONNECT_TIMEOUT_S: "1" },
+      env: { DB_CONNECT_TIMEOUT_S: "1", ...env },
       logLines: logs,
     });
     await fn(h, proxy, logs);
@@ -35,6 +36,16 @@ async function timed(run: () => Response | Promise<Response>) {
   const body = await res.text();
   return { res, body, ms: performance.now() - started };
 }
+
+/**
+ * Requests give up after 1.5 s (the statement timeout being 1 s); new connections would wait 10 s,
+ * so only the request deadline can answer.
+ */
+const QUICK_DEADLINE = {
+  DB_STATEMENT_TIMEOUT_MS: "1000",
+  REQUEST_TIMEOUT_MS: "1500",
+  DB_CONNECT_TIMEOUT_S: "10",
+};
 
 async function waitUntilReady(h: Harness, withinMs: number) {
   const deadline = Date.now() + withinMs;
@@ -55,8 +66,10 @@ async function outageScenario(mode: CutMode) {
     const created = await alice.post("/api/v1/tokens", { name: "outage" });
     assert.equal(created.status, 201);
     const { token } = await created.json();
+    // Routes that must read the database: who is asking may be answered by the auth cache, but
+    // the token list and the settings page are always read fresh.
     const bearer = () =>
-      h.app.request("/api/v1/me", { headers: { authorization: `Bearer ${token}` } });
+      h.app.request("/api/v1/tokens", { headers: { authorization: `Bearer ${token}` } });
 
     const ready = await h.app.request("/readyz");
     assert.equal(ready.status, 200);
@@ -69,9 +82,9 @@ async function outageScenario(mode: CutMode) {
     const [healthz, readyz, me, meByToken, dashboard, login] = await Promise.all([
       timed(() => h.app.request("/healthz")),
       timed(() => h.app.request("/readyz")),
-      timed(() => alice.get("/api/v1/me")),
+      timed(() => alice.get("/api/v1/tokens")),
       timed(bearer),
-      timed(() => alice.get("/dashboard")),
+      timed(() => alice.get("/settings")),
       timed(() =>
         h.client().post("/api/v1/auth/login", { email: alice.email, password: alice.password })
       ),
@@ -108,9 +121,14 @@ async function outageScenario(mode: CutMode) {
       assert.ok(r.ms < PROMPT_MS, `${name} took ${Math.round(r.ms)} ms`);
     }
 
+    // Who alice is was cached before the outage: that much still answers (degraded, not down).
+    const cachedIdentity = await alice.get("/api/v1/me");
+    assert.equal(cachedIdentity.status, 200);
+    assert.equal((await cachedIdentity.json()).email, alice.email);
+
     // Still down a moment later: answers stay prompt, nothing piles up.
     for (let i = 0; i < 3; i++) {
-      const again = await timed(() => alice.get("/api/v1/me"));
+      const again = await timed(() => alice.get("/api/v1/tokens"));
       assert.equal(again.res.status, 503);
       assert.ok(again.ms < PROMPT_MS, `repeat ${i} took ${Math.round(again.ms)} ms`);
     }
@@ -123,13 +141,13 @@ async function outageScenario(mode: CutMode) {
     proxy.restore();
     await waitUntilReady(h, 5_000);
 
-    const after = await alice.get("/api/v1/me");
+    const after = await alice.get("/api/v1/tokens");
     assert.equal(after.status, 200, "the same session works again");
-    assert.equal((await after.json()).email, alice.email);
+    assert.equal((await after.json()).tokens.length, 1);
     const afterToken = await bearer();
     assert.equal(afterToken.status, 200);
     await afterToken.body?.cancel();
-    const page = await alice.get("/dashboard");
+    const page = await alice.get("/settings");
     assert.equal(page.status, 200);
     await page.body?.cancel();
     const relogin = await h.client().post("/api/v1/auth/login", {
@@ -154,13 +172,52 @@ Deno.test("outage: repeated cuts and restores leave the app healthy", async () =
     const bob = await h.signup();
     for (const mode of ["refuse", "stall", "refuse"] as const) {
       proxy.cut(mode);
-      const down = await timed(() => bob.get("/api/v1/me"));
+      const down = await timed(() => bob.get("/api/v1/tokens"));
       assert.equal(down.res.status, 503, mode);
       proxy.restore();
       await waitUntilReady(h, 5_000);
-      const up = await bob.get("/api/v1/me");
+      const up = await bob.get("/api/v1/tokens");
       assert.equal(up.status, 200, `after ${mode}`);
       await up.body?.cancel();
     }
   });
+});
+
+Deno.test("outage: a partition mid-conversation (no reset, just silence) → 503 at the request deadline, then recovers", async () => {
+  await withProxiedHarness(async (h, proxy, logs) => {
+    const alice = await h.signup();
+    assert.equal((await alice.get("/api/v1/tokens")).status, 200);
+    assert.ok(proxy.openConnections > 0, "pool connections are open through the proxy");
+
+    proxy.cut("partition");
+    const requests = await Promise.all([
+      timed(() => alice.get("/api/v1/tokens")),
+      timed(() => alice.get("/settings")),
+      timed(() => alice.post("/api/v1/analyses", {})), // invalid input: answered without SQL
+    ]);
+    const [tokens, settings, invalid] = requests;
+    assert.equal(tokens.res.status, 503, tokens.body);
+    assert.equal(JSON.parse(tokens.body).error, "DATABASE_UNAVAILABLE");
+    assert.match(tokens.res.headers.get("retry-after") ?? "", /^\d+$/);
+    assert.ok(!/ms|silent|postgres/i.test(JSON.parse(tokens.body).detail), "no internals");
+    assert.equal(settings.res.status, 503);
+    assert.match(settings.res.headers.get("content-type") ?? "", /^text\/html/);
+    assert.equal(invalid.res.status, 400, "requests that need no database are unaffected");
+    for (const r of [tokens, settings]) {
+      assert.ok(
+        r.ms >= 1_400 && r.ms < 3_000,
+        `answered at the deadline, took ${Math.round(r.ms)}`,
+      );
+    }
+    const entries = logs.map((line) => JSON.parse(line));
+    assert.ok(entries.some((e) => e.level === "warn" && e.msg === "database unavailable"));
+    assert.ok(!entries.some((e) => e.msg === "unhandled error"), "no unhandled errors");
+
+    // The network heals: the held queries complete and the same pool serves again.
+    proxy.restore();
+    await waitUntilReady(h, 5_000);
+    const after = await alice.get("/api/v1/tokens");
+    assert.equal(after.status, 200);
+    await after.body?.cancel();
+  }, QUICK_DEADLINE);
 });

@@ -1,0 +1,31 @@
+/**
+ * A deadline for every request, so no answer waits forever on a database that stopped answering
+ * mid-conversation (a network partition: no reset, no error, just silence). Postgres' own
+ * `statement_timeout` cannot help there — its reply never arrives — and TCP would take many
+ * minutes to notice. Past `REQUEST_TIMEOUT_MS` (above the statement timeout, so a merely slow
+ * query still gets Postgres' own error first) the request is answered 503 `DATABASE_UNAVAILABLE`
+ * with `Retry-After` through the one error handler. The stalled query is left to finish or fail
+ * when the network heals; the pool then recovers by itself.
+ */
+import type { MiddlewareHandler } from "hono";
+import { DatabaseUnavailableError } from "../db/client.ts";
+import type { AppEnv } from "./context.ts";
+
+// Not hono/timeout: it only throws HTTPExceptions, and this must reach the error handler as the
+// database outage it is (503 + Retry-After, logged as a warning), like any other.
+export function requestDeadline(ms: number): MiddlewareHandler<AppEnv> {
+  return async (_c, next) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new DatabaseUnavailableError(`no answer within ${ms} ms: database silent`)),
+        ms,
+      );
+    });
+    try {
+      await Promise.race([next(), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
