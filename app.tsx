@@ -55,8 +55,11 @@ function errorPage(
   }, status);
 }
 
-/** The `/api/v1` surface; every resource registers its routes and schemas here. */
-export function createApiV1() {
+/**
+ * The `/api/v1` surface; every resource registers its routes and schemas here. `cookieName` is
+ * the session cookie as this deployment names it (`__Host-` prefixed off localhost).
+ */
+export function createApiV1(cookieName: string) {
   const api = createApi();
   api.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
@@ -66,7 +69,7 @@ export function createApiV1() {
   api.openAPIRegistry.registerComponent("securitySchemes", "cookieAuth", {
     type: "apiKey",
     in: "cookie",
-    name: "hw_session",
+    name: cookieName,
   });
   return api
     .route("/", authApi)
@@ -80,7 +83,7 @@ export function createApiV1() {
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const { config } = deps;
   const app = new Hono<AppEnv>();
-  const apiV1 = createApiV1();
+  const apiV1 = createApiV1(sessionCookieName(config));
 
   app.use(requestId());
   app.use(async (c, next) => {

@@ -257,6 +257,27 @@ Deno.test("errors: an unreachable database is 503 DATABASE_UNAVAILABLE with Retr
   }
 });
 
+Deno.test("plumbing: off localhost the documented session cookie is the __Host- one actually set", async () => {
+  const h = await startHarness({ env: { APP_URL: "https://headway.example" } });
+  try {
+    const doc = await (await raw(h, "/api/openapi.json")).json();
+    const res = await h.app.request("https://headway.example/api/v1/auth/signup", {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: "https://headway.example" },
+      body: JSON.stringify({
+        email: `c-${crypto.randomUUID()}@example.com`,
+        password: "correct horse 42",
+      }),
+    });
+    assert.equal(res.status, 201);
+    const setName = res.headers.getSetCookie()[0].split("=")[0];
+    assert.equal(setName, "__Host-hw_session");
+    assert.equal(doc.components.securitySchemes.cookieAuth.name, setName);
+  } finally {
+    await h.close();
+  }
+});
+
 Deno.test("request ids: every response has one; the envelope's equals the header", async () => {
   const h = await startHarness();
   try {
@@ -335,6 +356,7 @@ Deno.test("plumbing: OpenAPI 3.1 document, health checks, request id on static f
     }
     assert.deepEqual(doc.servers, [{ url: "/api/v1" }]);
     assert.ok(doc.components.securitySchemes.bearerAuth);
+    assert.equal(doc.components.securitySchemes.cookieAuth.name, "hw_session", "on localhost");
     const signup = doc.paths["/auth/signup"].post;
     const schema = signup.requestBody.content["application/json"].schema;
     const resolved = schema.$ref ? doc.components.schemas[schema.$ref.split("/").pop()] : schema;
