@@ -2,6 +2,7 @@
  * Evaluates the active badge definitions against an analysis' facts: which are newly earned, and
  * how far along each unearned one is. Also the badge's public JSON and progress text.
  */
+import { numberFormat } from "../i18n/formatters.ts";
 import type { Locale } from "../i18n/i18n.ts";
 import type { BadgeAward } from "../opportunities/types.ts";
 import { type BadgeFacts, type BadgeProgress, CRITERIA } from "./criteria.ts";
@@ -85,7 +86,7 @@ export function badgeJson(
 
 /** "6.5 / 10 h per week", "2 / 3 opportunities", "3 / 7 days". */
 export function formatBadgeProgress(progress: BadgeProgress, locale: Locale): string {
-  const n = new Intl.NumberFormat(locale === "fr" ? "fr-CA" : "en-CA", {
+  const n = numberFormat(locale === "fr" ? "fr-CA" : "en-CA", {
     maximumFractionDigits: 2,
   });
   const fr = locale === "fr";

@@ -2,6 +2,7 @@
  * What to do next: NOT_STARTED opportunities by priority = hours per week / complexity (highest
  * first; ties: lower complexity, then more hours), each with a reason in the reader's language.
  */
+import { numberFormat } from "../i18n/formatters.ts";
 import type { Locale } from "../i18n/i18n.ts";
 import { weeklyHours } from "./metrics.ts";
 import type { Opportunity } from "./types.ts";
@@ -25,7 +26,7 @@ function byPriority(a: Opportunity, b: Opportunity): number {
 }
 
 function formatHours(hours: number, locale: Locale): string {
-  return new Intl.NumberFormat(locale === "fr" ? "fr-CA" : "en-CA", { maximumFractionDigits: 2 })
+  return numberFormat(locale === "fr" ? "fr-CA" : "en-CA", { maximumFractionDigits: 2 })
     .format(hours);
 }
 

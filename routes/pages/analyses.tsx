@@ -11,6 +11,7 @@ import { Notice } from "../../components/form.tsx";
 import { serviceDeps } from "../../lib/http/account_deps.ts";
 import type { AppEnv } from "../../lib/http/context.ts";
 import { requirePageUser } from "../../lib/http/page_auth.ts";
+import { numberFormat } from "../../lib/i18n/formatters.ts";
 import type { Locale } from "../../lib/i18n/i18n.ts";
 import { type AnalysisListItem, InvalidImportError } from "../../lib/opportunities/analyses.ts";
 import {
@@ -98,7 +99,7 @@ const EXAMPLE = JSON.stringify(
 function formatSize(bytes: number, locale: Locale): string {
   const mb = bytes / (1024 * 1024);
   const [value, unit] = mb >= 1 ? [mb, "megabyte"] : [bytes / 1024, "kilobyte"];
-  return new Intl.NumberFormat(locale === "fr" ? "fr-CA" : "en-CA", {
+  return numberFormat(locale === "fr" ? "fr-CA" : "en-CA", {
     style: "unit",
     unit,
     unitDisplay: "short",

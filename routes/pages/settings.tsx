@@ -19,6 +19,7 @@ import {
 } from "../../lib/auth/users.ts";
 import type { AppEnv } from "../../lib/http/context.ts";
 import { authDeps } from "../../lib/http/account_deps.ts";
+import { dateTimeFormat } from "../../lib/i18n/formatters.ts";
 import { type FormValues, readForm, validateForm } from "../../lib/http/form.ts";
 import { requirePageUser } from "../../lib/http/page_auth.ts";
 import { pageT, renderPage } from "../../lib/render/page.tsx";
@@ -54,7 +55,7 @@ function SettingsPage({ view }: { view: SettingsView }) {
   const { t, user, locale } = usePage();
   const values = view.profile?.values ?? profileValues(user!);
   const errors = view.profile?.errors ?? {};
-  const dateFormat = new Intl.DateTimeFormat(locale === "fr" ? "fr-CA" : "en-CA", {
+  const dateFormat = dateTimeFormat(locale === "fr" ? "fr-CA" : "en-CA", {
     dateStyle: "medium",
     timeStyle: "short",
     timeZone: user!.timezone,
