@@ -5,7 +5,9 @@
  */
 import { createApp } from "./app.tsx";
 import { createPasswordHasher } from "./lib/auth/password_hash.ts";
+import { Cache } from "./lib/cache/cache.ts";
 import { createCache } from "./lib/cache/create_cache.ts";
+import type { CacheStore } from "./lib/cache/store.ts";
 import { WindowCounter } from "./lib/cache/window_counter.ts";
 import type { Config } from "./lib/config/config.ts";
 import { migrateUp } from "./lib/db/migrate.ts";
@@ -21,17 +23,26 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+export interface StartOptions {
+  log?: Logger;
+  /** Use this cache store instead of the configured one (benchmarks measure a cold cache). */
+  cacheStore?: CacheStore;
+}
+
 export async function startServer(
   config: Config,
-  log: Logger = createLogger({ level: config.LOG_LEVEL }),
+  options: StartOptions = {},
 ): Promise<RunningServer> {
+  const log = options.log ?? createLogger({ level: config.LOG_LEVEL });
   const database = await openDatabase(config);
   const applied = await migrateUp(database.db.sql);
   if (applied.length > 0) {
     log.info("migrations applied", { versions: applied.map((m) => `${m.version}_${m.name}`) });
   }
   const [islands] = await Promise.all([buildIslands(), loadStaticAssets()]);
-  const cache = createCache(config);
+  const cache = options.cacheStore
+    ? new Cache(options.cacheStore, { timeoutMs: config.CACHE_TIMEOUT_MS })
+    : createCache(config);
   const deps: AppDeps = {
     config,
     db: database.db,

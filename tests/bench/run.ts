@@ -132,12 +132,29 @@ function requestsOf(scenario: Scenario, extraHeaders: Record<string, string>): R
   return base.map((r) => ({ ...r, headers: { ...r.headers, ...extraHeaders } }));
 }
 
+/**
+ * The soft open-files limit wrk and the server inherit: each connection is a descriptor on both
+ * sides, so a 1,000-connection scenario under the common default of 1,024 would fail on accept.
+ */
+async function assertDescriptorsFor(connections: number, name: string) {
+  const limits = await Deno.readTextFile("/proc/self/limits").catch(() => "");
+  const soft = Number(/^Max open files\s+(\d+)/m.exec(limits)?.[1] ?? Infinity);
+  if (soft < connections + 256) {
+    throw new Error(
+      `${name}: ${connections} connections need an open-files limit of at least ${
+        connections + 256
+      }, this shell allows ${soft}. Raise it (ulimit -n ${connections * 4}) and run again.`,
+    );
+  }
+}
+
 let database: TestDatabase | undefined;
 let currentServer: ServerProcess | undefined;
 
 async function runScenario(scenario: Scenario, settings: Settings): Promise<ScenarioResult> {
   const connections = scenario.connections ?? settings.connections;
   const durationSeconds = scenario.durationSeconds ?? settings.durationSeconds;
+  await assertDescriptorsFor(connections, scenario.name);
   if (scenario.database && !database) database = await createTestDatabase();
   const env = {
     ...(scenario.headway ? headwayEnv(settings.logLevel) : { PORT: "0" }),

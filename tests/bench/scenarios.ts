@@ -10,6 +10,12 @@
  * override the run's settings (a 1,000-connection mixed-load scenario, say).
  */
 import type { RequestSpec } from "./load.ts";
+import {
+  dashboardRequests,
+  progressRequests,
+  recommendationRequests,
+  seedApiUser,
+} from "./seed.ts";
 
 export const HELLO = new URL("./serve_hello.ts", import.meta.url);
 export const HEADWAY = new URL("./serve_headway.ts", import.meta.url);
@@ -158,5 +164,76 @@ export const scenarios: Scenario[] = [
     path: "/",
     headers: { "accept-language": "en-US,en;q=0.9" },
     targets: { maxPeakRssMb: 150 },
+  },
+  // ---- The dashboard API (seed 001), with real Postgres and the cache as `deno task start` uses it.
+  {
+    name: "api-dashboard-warm",
+    title: "API GET /dashboard/{id}, warm cache",
+    serverEntry: HEADWAY,
+    headway: true,
+    database: true,
+    path: "/",
+    setup: async ({ url }) => {
+      const user = await seedApiUser(url, 20);
+      // The pre-flight request of each warms its entry; the warm-up keeps them warm.
+      return { headers: user.headers, requests: dashboardRequests(user.analysisIds) };
+    },
+    targets: { maxP95Ms: 5, maxErrors: 0 },
+  },
+  {
+    // Every read misses: the cache store keeps nothing (BENCH_CACHE=none), so each request
+    // resolves its token and loads its dashboard from Postgres (≤ 3 round trips, proven by
+    // tests/integration/opportunities/round_trips_test.ts). 1,000 analyses picked at random keep
+    // single-flight from merging concurrent loads of the same key (≈ 5 % of requests share one).
+    name: "api-dashboard-cold",
+    title: "API GET /dashboard/{id}, cold (nothing cached)",
+    serverEntry: HEADWAY,
+    headway: true,
+    database: true,
+    env: { BENCH_CACHE: "none" },
+    path: "/",
+    setup: async ({ url }) => {
+      const user = await seedApiUser(url, 1_000);
+      return { headers: user.headers, requests: dashboardRequests(user.analysisIds) };
+    },
+    targets: { maxP95Ms: 25, maxErrors: 0 },
+  },
+  {
+    name: "api-progress",
+    title: "API POST /dashboard/{id}/progress",
+    serverEntry: HEADWAY,
+    headway: true,
+    database: true,
+    path: "/",
+    setup: async ({ url }) => {
+      const user = await seedApiUser(url, 50);
+      return { headers: user.headers, requests: progressRequests(user.analysisIds) };
+    },
+    targets: { maxP95Ms: 30, maxErrors: 0 },
+  },
+  {
+    // The seed's load mix: 60 % dashboard views, 20 % progress posts, 20 % recommendations,
+    // spread over 100 analyses, from 1,000 concurrent keep-alive connections.
+    name: "api-mixed-1000",
+    title: "API seed mix 60/20/20 at 1,000 connections",
+    serverEntry: HEADWAY,
+    headway: true,
+    database: true,
+    connections: 1_000,
+    path: "/",
+    setup: async ({ url }) => {
+      const user = await seedApiUser(url, 100);
+      const ids = user.analysisIds;
+      const progress = progressRequests(ids);
+      return {
+        headers: user.headers,
+        requests: [
+          ...dashboardRequests(ids, 60 / ids.length),
+          ...progress.map((r) => ({ ...r, weight: 20 / progress.length })),
+          ...recommendationRequests(ids, 20 / ids.length),
+        ],
+      };
+    },
+    targets: { maxErrors: 0 },
   },
 ];
