@@ -37,7 +37,8 @@ export interface ProgressChange {
 }
 
 export interface ProgressOutcome {
-  snapshot: DashboardSnapshot;
+  /** The analysis after the change; null when nothing changed (read it from the cache). */
+  snapshot: DashboardSnapshot | null;
   changed: boolean;
   newAwards: BadgeAward[];
   /** Whether the remembered hourly rate changed. */
@@ -73,6 +74,8 @@ export async function updateProgress(sql: Sql, change: ProgressChange): Promise<
                where id = ${change.analysisId}`;
     }
     const changed = from !== change.status;
+    // Nothing to write or evaluate: end the transaction (and release the lock) at once.
+    if (!changed && !rateChanged) return { snapshot: null, changed, newAwards: [], rateChanged };
     if (changed) {
       await tx`
         with moved as (

@@ -369,10 +369,10 @@ export async function changeProgress(
       cacheKeys.analysisList(viewer.id),
     );
   }
+  // Unchanged: the cached dashboard is exactly as current (every write invalidates it).
+  const snapshot = outcome.snapshot ?? await snapshotFor(deps, id, viewer);
   const byKey = new Map(definitions.map((d) => [`${d.key}@${d.version}`, d]));
-  const opportunity = outcome.snapshot.opportunities.find((o) =>
-    o.opportunityId === input.opportunityId
-  )!;
+  const opportunity = snapshot.opportunities.find((o) => o.opportunityId === input.opportunityId)!;
   return {
     response: {
       analysis_id: canonicalId(id),
@@ -382,10 +382,7 @@ export async function changeProgress(
       new_badges: outcome.newAwards.map((a) =>
         badgeJson(byKey.get(`${a.badgeKey}@${a.version}`)!, a.earnedAt, locale)
       ),
-      metrics: computeMetrics(
-        outcome.snapshot.opportunities,
-        effectiveRate(outcome.snapshot, viewer),
-      ),
+      metrics: computeMetrics(snapshot.opportunities, effectiveRate(snapshot, viewer)),
     },
     changed: outcome.changed,
   };
