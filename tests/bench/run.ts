@@ -38,7 +38,7 @@ import {
   resetPeakMemory,
   sampleRss,
 } from "./resources.ts";
-import { headwayEnv, type Scenario, scenarios } from "./scenarios.ts";
+import { headwayEnv, type Scenario, scenarios, startTaskFlags } from "./scenarios.ts";
 import { type ServerProcess, spawnServer } from "./server_process.ts";
 
 interface Settings {
@@ -161,7 +161,11 @@ async function runScenario(scenario: Scenario, settings: Settings): Promise<Scen
     ...(scenario.database ? { DATABASE_URL: database!.url } : {}),
     ...scenario.env,
   };
-  const server = await spawnServer({ entry: scenario.serverEntry, env });
+  const server = await spawnServer({
+    entry: scenario.serverEntry,
+    env,
+    denoFlags: scenario.headway ? await startTaskFlags() : [],
+  });
   currentServer = server;
   try {
     const setup = await scenario.setup?.({ url: server.url, databaseUrl: database?.url }) ?? {};

@@ -77,6 +77,15 @@ export interface Scenario {
   targets?: Targets;
 }
 
+/**
+ * The Deno flags `deno task start` runs Headway with (its `--v8-flags=…`), read from deno.json so
+ * the bench measures the server as it is started in production.
+ */
+export async function startTaskFlags(): Promise<string[]> {
+  const config = JSON.parse(await Deno.readTextFile(new URL("../../deno.json", import.meta.url)));
+  return (config.tasks.start as string).split(/\s+/).filter((arg) => arg.startsWith("--v8-flags="));
+}
+
 /** The settings every Headway server gets unless a scenario overrides them. */
 export function headwayEnv(logLevel: string): Record<string, string> {
   return {

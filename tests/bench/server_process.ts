@@ -19,6 +19,8 @@ export interface SpawnOptions {
   entry: string | URL;
   /** The server's whole environment beyond PATH/HOME and Deno's own cache settings. */
   env: Record<string, string>;
+  /** Deno flags before the entry, e.g. the start task's `--v8-flags=…`. */
+  denoFlags?: string[];
   startTimeoutMs?: number;
 }
 
@@ -35,7 +37,7 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
   }
   Object.assign(env, options.env);
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", entry],
+    args: ["run", "--allow-all", ...(options.denoFlags ?? []), entry],
     env,
     clearEnv: true,
     stdin: "null",
