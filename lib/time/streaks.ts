@@ -34,6 +34,7 @@ export function longestStreak(days: string[]): number {
  * (yesterday counts, so a streak is not "broken" before the day is over).
  */
 export function currentStreak(days: string[], zone: string, now: Temporal.Instant): number {
+  if (days.length === 0) return 0; // the common case, without the zone arithmetic
   const today = now.toZonedDateTimeISO(zone).toPlainDate();
   const set = new Set(days);
   let cursor = set.has(today.toString()) ? today : today.subtract({ days: 1 });
