@@ -1,15 +1,36 @@
 /**
- * Security headers on every response (CSP with a per-request nonce, no inline scripts without it;
- * nosniff; referrer policy; frame protection; HSTS outside localhost) and CSRF protection for
- * unsafe browser requests.
+ * Security headers on every response (on pages, a CSP with a per-request nonce, no inline scripts
+ * without it; on JSON and health responses a static deny-all CSP; nosniff; referrer policy; frame
+ * protection; HSTS outside localhost) and CSRF protection for unsafe browser requests.
  */
 import type { MiddlewareHandler } from "hono";
 import { NONCE, secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./context.ts";
 import { ApiError, ErrorCode } from "./errors.ts";
 
+/** What every response gets besides its CSP. */
+function commonHeaders(hsts: boolean) {
+  return {
+    xFrameOptions: "DENY",
+    referrerPolicy: "strict-origin-when-cross-origin",
+    strictTransportSecurity: hsts ? "max-age=63072000; includeSubDomains" : false,
+    crossOriginEmbedderPolicy: false,
+    xXssProtection: false,
+    // Headers for browsers and plug-ins long gone (IE8's download prompt, Flash/Acrobat policy
+    // files) or of no security value; each header costs ~1 µs on every response.
+    xDownloadOptions: false,
+    xPermittedCrossDomainPolicies: false,
+    xDnsPrefetchControl: false,
+  } as const;
+}
+
+// JSON and health responses: nothing in them may load or run anything, so the strictest static
+// policy; no per-request nonce to generate.
+const DATA_PATHS = /^\/(?:api\/v1\/|api\/openapi\.json$|healthz$|readyz$)/;
+
 export function securityHeaders(options: { hsts: boolean }): MiddlewareHandler<AppEnv> {
-  return secureHeaders({
+  const forPages = secureHeaders({
+    ...commonHeaders(options.hsts),
     contentSecurityPolicy: {
       defaultSrc: ["'self'"],
       scriptSrc: ["'self'", NONCE],
@@ -22,12 +43,12 @@ export function securityHeaders(options: { hsts: boolean }): MiddlewareHandler<A
       formAction: ["'self'"],
       frameAncestors: ["'none'"],
     },
-    xFrameOptions: "DENY",
-    referrerPolicy: "strict-origin-when-cross-origin",
-    strictTransportSecurity: options.hsts ? "max-age=63072000; includeSubDomains" : false,
-    crossOriginEmbedderPolicy: false,
-    xXssProtection: false,
   });
+  const forData = secureHeaders({
+    ...commonHeaders(options.hsts),
+    contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+  });
+  return (c, next) => DATA_PATHS.test(c.req.path) ? forData(c, next) : forPages(c, next);
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);

@@ -129,6 +129,16 @@ Deno.test("headers: present on every kind of response; pages without islands shi
         for (const script of scripts(html)) assert.ok(script.attrs.includes(`nonce="${nonce}"`));
       }
     }
+    // JSON and health responses cannot run anything: the strictest policy, and no nonce.
+    for (const path of ["/api/v1/me", "/healthz", "/readyz", "/api/openapi.json"]) {
+      const res = await raw(h, path);
+      await res.body?.cancel();
+      assert.equal(
+        res.headers.get("content-security-policy"),
+        "default-src 'none'; frame-ancestors 'none'",
+        path,
+      );
+    }
     for (const path of ["/", "/login"]) {
       const html = await (await raw(h, path)).text();
       assert.equal(scripts(html).length, 0, `${path} ships no JavaScript`);
