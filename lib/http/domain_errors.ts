@@ -8,6 +8,7 @@ import {
   InvalidTransitionError,
   OpportunityNotFoundError,
 } from "../opportunities/progress.ts";
+import { SubscriptionNotFoundError } from "../opportunities/subscriptions.ts";
 import { InvalidUrlError } from "../opportunities/url.ts";
 import { ApiError, ErrorCode } from "./errors.ts";
 
@@ -26,6 +27,9 @@ export function toApiError(error: unknown): ApiError | null {
   }
   if (error instanceof InvalidTransitionError) {
     return new ApiError(400, DomainErrorCode.INVALID_STATUS_TRANSITION, error.message);
+  }
+  if (error instanceof SubscriptionNotFoundError) {
+    return new ApiError(404, ErrorCode.NOT_FOUND, error.message);
   }
   if (error instanceof InvalidImportError || error instanceof InvalidUrlError) {
     return new ApiError(400, ErrorCode.INVALID_INPUT, error.message);

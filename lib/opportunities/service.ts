@@ -36,7 +36,13 @@ import {
 } from "./metrics.ts";
 import { AnalysisNotFoundError, updateProgress } from "./progress.ts";
 import { recommend, type Recommendation } from "./recommendations.ts";
-import { subscribe, type SubscribeInput } from "./subscriptions.ts";
+import {
+  listSubscriptions,
+  subscribe,
+  type SubscribeInput,
+  type Subscription,
+  unsubscribe,
+} from "./subscriptions.ts";
 import type { DashboardSnapshot, Opportunity, Status } from "./types.ts";
 
 /** ADR-001 TTLs, in seconds. */
@@ -399,6 +405,27 @@ export async function subscribeToReports(
   if (result.rateAdopted) keys.push(cacheKeys.metrics(input.analysisId));
   await deps.cache.delete(...keys);
   return result;
+}
+
+/** The analysis' active report subscriptions (nothing cached reads them: no invalidation). */
+export async function listReportSubscriptions(
+  deps: ServiceDeps,
+  viewer: Pick<Viewer, "id">,
+  analysisId: string,
+): Promise<Subscription[]> {
+  if (!isUuid(analysisId)) notFound(analysisId);
+  return await listSubscriptions(deps.sql, { analysisId, userId: viewer.id });
+}
+
+/** Stops one report subscription of the viewer's analysis. */
+export async function stopReportSubscription(
+  deps: ServiceDeps,
+  viewer: Pick<Viewer, "id">,
+  analysisId: string,
+  subscriptionId: string,
+): Promise<Subscription> {
+  if (!isUuid(analysisId)) notFound(analysisId);
+  return await unsubscribe(deps.sql, { analysisId, userId: viewer.id, subscriptionId });
 }
 
 /**

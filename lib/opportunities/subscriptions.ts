@@ -71,3 +71,66 @@ export async function subscribe(
     };
   });
 }
+
+export class SubscriptionNotFoundError extends Error {
+  override name = "SubscriptionNotFoundError";
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface SubscriptionRow {
+  id: string;
+  analysis_id: string;
+  email: string;
+  frequency: "weekly" | "monthly";
+  active: boolean;
+  created_at: Date;
+}
+
+const fromRow = (row: SubscriptionRow): Subscription => ({
+  id: row.id,
+  analysisId: row.analysis_id,
+  email: row.email,
+  frequency: row.frequency,
+  active: row.active,
+  createdAt: row.created_at,
+});
+
+/** The active subscriptions of one of the user's analyses, oldest first. */
+export async function listSubscriptions(
+  sql: Sql,
+  input: { analysisId: string; userId: string },
+): Promise<Subscription[]> {
+  // One statement for the owner check and the list: no row at all means "not yours / no such
+  // analysis"; a row without a subscription means "none".
+  const rows = await sql<(Omit<SubscriptionRow, "id"> & { id: string | null })[]>`
+    select s.id, a.id as analysis_id, s.email, s.frequency, s.active, s.created_at
+    from analyses a
+    left join email_subscriptions s on s.analysis_id = a.id and s.active
+    where a.id = ${input.analysisId} and a.user_id = ${input.userId}
+    order by s.created_at, s.email`;
+  if (rows.length === 0) throw new AnalysisNotFoundError(`Analysis ${input.analysisId} not found.`);
+  return rows.filter((row): row is SubscriptionRow => row.id !== null).map(fromRow);
+}
+
+/**
+ * Stops a subscription (it stays on record, inactive; subscribing the same email again revives
+ * it). Stopping an already stopped one is fine. Unknown, or another analysis' → not found.
+ */
+export async function unsubscribe(
+  sql: Sql,
+  input: { analysisId: string; userId: string; subscriptionId: string },
+): Promise<Subscription> {
+  const [owner] = await sql<{ id: string }[]>`
+    select id from analyses where id = ${input.analysisId} and user_id = ${input.userId}`;
+  if (!owner) throw new AnalysisNotFoundError(`Analysis ${input.analysisId} not found.`);
+  const missing = () =>
+    new SubscriptionNotFoundError(`Subscription ${input.subscriptionId} not found.`);
+  if (!UUID.test(input.subscriptionId)) throw missing();
+  const [row] = await sql<SubscriptionRow[]>`
+    update email_subscriptions set active = false, updated_at = now()
+    where id = ${input.subscriptionId} and analysis_id = ${input.analysisId}
+    returning id, analysis_id, email, frequency, active, created_at`;
+  if (!row) throw missing();
+  return fromRow(row);
+}

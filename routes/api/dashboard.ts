@@ -9,8 +9,11 @@ import {
   getDashboard,
   getMetrics,
   getRecommendations,
+  listReportSubscriptions,
+  stopReportSubscription,
   subscribeToReports,
 } from "../../lib/opportunities/service.ts";
+import type { Subscription } from "../../lib/opportunities/subscriptions.ts";
 import {
   AnalysisIdParam,
   BadgesResponse,
@@ -21,9 +24,20 @@ import {
   ProgressUpdateRequest,
   ProgressUpdateResponse,
   RecommendationsResponse,
+  SubscriptionListResponse,
+  SubscriptionParams,
 } from "./dashboard_schemas.ts";
 
 const tags = ["dashboard"];
+const subscriptionJson = (subscription: Subscription) => ({
+  subscription_id: subscription.id,
+  analysis_id: subscription.analysisId,
+  email: subscription.email,
+  frequency: subscription.frequency,
+  active: subscription.active,
+  created_at: subscription.createdAt.toISOString(),
+});
+
 const cents = (rate: number | null | undefined) =>
   rate === undefined ? undefined : rate === null ? null : Math.round(rate * 100);
 
@@ -167,13 +181,44 @@ export const dashboardApi = createApi()
         frequency: input.frequency,
         hourlyRateCents: cents(input.hourly_rate),
       });
+      return c.json(subscriptionJson(subscription), created ? 201 : 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/dashboard/{analysisId}/subscriptions",
+      tags,
+      summary: "The analysis' active email report subscriptions",
+      security: signedIn,
+      request: { params: AnalysisIdParam },
+      responses: {
+        200: jsonResponse("Active subscriptions, oldest first", SubscriptionListResponse),
+        ...errorResponses(401, 404),
+      },
+    }),
+    async (c) => {
+      const { analysisId } = c.req.valid("param");
+      const list = await listReportSubscriptions(serviceDeps(c), requireUser(c), analysisId);
       return c.json({
-        subscription_id: subscription.id,
-        analysis_id: subscription.analysisId,
-        email: subscription.email,
-        frequency: subscription.frequency,
-        active: subscription.active,
-        created_at: subscription.createdAt.toISOString(),
-      }, created ? 201 : 200);
+        analysis_id: analysisId.toLowerCase(),
+        subscriptions: list.map(subscriptionJson),
+      }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/dashboard/{analysisId}/subscriptions/{subscriptionId}",
+      tags,
+      summary: "Stop a subscription (idempotent; subscribing the same email again revives it)",
+      security: signedIn,
+      request: { params: SubscriptionParams },
+      responses: { 204: { description: "Stopped" }, ...errorResponses(401, 404) },
+    }),
+    async (c) => {
+      const { analysisId, subscriptionId } = c.req.valid("param");
+      await stopReportSubscription(serviceDeps(c), requireUser(c), analysisId, subscriptionId);
+      return c.body(null, 204);
     },
   );

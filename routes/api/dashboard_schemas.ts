@@ -153,3 +153,16 @@ export const EmailSubscriptionResponse = z.object({
   active: z.boolean(),
   created_at: z.string(),
 }).openapi("EmailSubscriptionResponse");
+
+export const SubscriptionParams = AnalysisIdParam.extend({
+  subscriptionId: z.string().openapi({
+    param: { name: "subscriptionId", in: "path" },
+    format: "uuid",
+    example: "0b6f2c1e-7d0a-4c53-9a57-3f5e8f1f2d10",
+  }),
+});
+
+export const SubscriptionListResponse = z.object({
+  analysis_id: z.string(),
+  subscriptions: z.array(EmailSubscriptionResponse),
+}).openapi("SubscriptionListResponse");

@@ -7,7 +7,8 @@
  *   badges earned; a refused transition re-renders with the error (400);
  * - `POST /analyses/{id}/subscribe` (email, frequency, hourly_rate?) → 303 with a notice, or the
  *   form again with errors in place (400);
- * - `POST /analyses/{id}/rate` (hourly_rate) → 303 with a notice, or 400 with the error.
+ * - `POST /analyses/{id}/rate` (hourly_rate) → 303 with a notice, or 400 with the error;
+ * - `POST /analyses/{id}/subscriptions/{subscriptionId}/stop` → 303 with a notice.
  * Unknown ids and other users' analyses are a 404 page.
  */
 import { signal } from "@preact/signals";
@@ -45,9 +46,12 @@ import {
   type DashboardJson,
   getDashboard,
   getRecommendations,
+  listReportSubscriptions,
   rememberRate,
+  stopReportSubscription,
   subscribeToReports,
 } from "../../lib/opportunities/service.ts";
+import type { Subscription } from "../../lib/opportunities/subscriptions.ts";
 import { CATEGORIES, type Category, type Status, STATUSES } from "../../lib/opportunities/types.ts";
 import { pageT, renderPage } from "../../lib/render/page.tsx";
 import { usePage } from "../../lib/render/page_context.ts";
@@ -220,10 +224,46 @@ function SubscribeForm(
   );
 }
 
+/** Who gets reports now, each with a way to stop them (a plain form: works without JS). */
+function SubscriptionList(
+  { analysisId, subscriptions }: { analysisId: string; subscriptions: Subscription[] },
+) {
+  const { t } = usePage();
+  if (subscriptions.length === 0) return <p>{t("analysis.subscribe.none")}</p>;
+  return (
+    <ul class="item-list" aria-label={t("analysis.subscribe.current")}>
+      {subscriptions.map((subscription) => (
+        <li>
+          <span>
+            <strong>{subscription.email}</strong>
+            <small class="muted">
+              {" · "}
+              {t(`analysis.subscribe.${subscription.frequency}`)}
+            </small>
+          </span>
+          <form
+            method="post"
+            action={`/analyses/${analysisId}/subscriptions/${subscription.id}/stop`}
+          >
+            <button
+              type="submit"
+              class="button button-small button-secondary"
+              aria-label={t("analysis.subscribe.stop_label", { email: subscription.email })}
+            >
+              {t("analysis.subscribe.stop")}
+            </button>
+          </form>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 function AnalysisDashboard(
-  { data, recommendations, view }: {
+  { data, recommendations, subscriptions, view }: {
     data: DashboardJson;
     recommendations: Recommendation[];
+    subscriptions: Subscription[];
     view: DashboardView;
   },
 ) {
@@ -342,6 +382,7 @@ function AnalysisDashboard(
       <section class="card" id="subscribe" aria-labelledby="subscribe-title">
         <h2 id="subscribe-title">{t("analysis.subscribe.title")}</h2>
         <p class="muted">{t("analysis.subscribe.lead")}</p>
+        <SubscriptionList analysisId={id} subscriptions={subscriptions} />
         <SubscribeForm analysisId={id} form={view.subscribe} />
       </section>
 
@@ -409,6 +450,8 @@ function noticeFromQuery(
     }
     case "rate":
       return { kind: "success", text: t("analysis.notice.rate") };
+    case "unsubscribed":
+      return { kind: "success", text: t("analysis.notice.unsubscribed") };
     default:
       return undefined;
   }
@@ -423,9 +466,10 @@ async function renderDashboard(
   const id = c.req.param("id") ?? "";
   const locale = c.get("locale");
   const deps = serviceDeps(c);
-  const [data, recs] = await Promise.all([
+  const [data, recs, subscriptions] = await Promise.all([
     getDashboard(deps, id, user, locale),
     getRecommendations(deps, id, user, locale),
+    listReportSubscriptions(deps, user, id),
   ]);
   const format: ViewFormat = { locale, timeZone: user.timezone };
   const notice = view.notice ?? (status === 200 ? noticeFromQuery(c, data, format) : undefined);
@@ -434,6 +478,7 @@ async function renderDashboard(
     <AnalysisDashboard
       data={data}
       recommendations={recs.recommendations}
+      subscriptions={subscriptions}
       view={{ ...view, notice }}
     />,
     { title: data.identity.company_name, robots: "noindex" },
@@ -511,6 +556,12 @@ export const analysisDashboardPages = new Hono<AppEnv>()
     });
     const notice = created ? "subscribed" : "subscription_updated";
     return c.redirect(`/analyses/${id}?notice=${notice}&frequency=${frequency}`, 303);
+  })
+  .post("/analyses/:id/subscriptions/:subscriptionId/stop", async (c) => {
+    const user = requirePageUser(c);
+    const id = c.req.param("id");
+    await stopReportSubscription(serviceDeps(c), user, id, c.req.param("subscriptionId"));
+    return c.redirect(`/analyses/${id}?notice=unsubscribed#subscribe`, 303);
   })
   .post("/analyses/:id/rate", async (c) => {
     const user = requirePageUser(c);
