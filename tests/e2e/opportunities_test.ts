@@ -78,7 +78,7 @@ async function fitsPhone(page: Page, where: string) {
 }
 
 Deno.test({
-  name: "e2e: import → start (badge toast) → implement (metrics, chart) → subscribe",
+  name: "e2e: import → start (badge toast) → implement (metrics, chart) → subscribe → stop",
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async (t) => {
@@ -349,6 +349,23 @@ Deno.test({
           );
           await screenshot(page, "subscribed-desktop");
           watched.assertClean("subscribe");
+        });
+
+        await step("the subscription is listed, and its Stop button ends it", async () => {
+          const row = page.locator("#subscribe .item-list li");
+          assert.equal(await row.count(), 1);
+          assert.ok((await row.innerText()).includes(email), "the address is shown");
+          const stop = row.getByRole("button", {
+            name: en("analysis.subscribe.stop_label", { email }),
+          });
+          await navigate(page, () => stop.click(), /^\/analyses\/[0-9a-f-]{36}$/);
+          assert.equal(await text(page, ".notice-success"), en("analysis.notice.unsubscribed"));
+          assert.equal(await page.locator("#subscribe .item-list li").count(), 0);
+          assert.equal(
+            await text(page, "#subscribe > p:not(.muted)"),
+            en("analysis.subscribe.none"),
+          );
+          watched.assertClean("unsubscribe");
         });
 
         await step("the list pages show the analysis with its progress", async () => {
