@@ -8,14 +8,15 @@ import { resolveApiToken } from "../auth/api_tokens.ts";
 import { resolveSession } from "../auth/sessions.ts";
 import type { User } from "../auth/users.ts";
 import { negotiateLocale } from "../i18n/i18n.ts";
+import { authDeps } from "./account_deps.ts";
 import type { AppEnv } from "./context.ts";
 import { unauthenticated } from "./errors.ts";
 import { readSessionCookie } from "./session_cookie.ts";
 
 export function authenticate(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const { config, db, cache } = c.get("deps");
-    const auth = { sql: db.sql, cache };
+    const { config } = c.get("deps");
+    const auth = authDeps(c);
     c.set("user", null);
     c.set("authMethod", null);
     c.set("sessionSecret", null);
