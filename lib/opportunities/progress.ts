@@ -37,27 +37,35 @@ export interface ProgressChange {
 }
 
 export interface ProgressOutcome {
-  /** The analysis after the change; null when nothing changed (read it from the cache). */
-  snapshot: DashboardSnapshot | null;
+  /** The analysis after the change (or as it is, when nothing changed). */
+  snapshot: DashboardSnapshot;
   changed: boolean;
   newAwards: BadgeAward[];
   /** Whether the remembered hourly rate changed. */
   rateChanged: boolean;
 }
 
+// Activity is kept in 15-minute buckets (see loadSnapshot): the bucket of an instant.
+const BUCKET_MS = 15 * 60_000;
+const bucketOf = (instant: Date) =>
+  new Date(Math.floor(instant.getTime() / BUCKET_MS) * BUCKET_MS).toISOString();
+
 export async function updateProgress(sql: Sql, change: ProgressChange): Promise<ProgressOutcome> {
   return await sql.begin(async (tx) => {
-    // Lock first, then read the status in a LATER statement: under READ COMMITTED a statement
-    // that waited for the lock still reads joined rows from the snapshot it started with, so a
-    // status read together with the lock can be stale (and let a change out of IMPLEMENTED through).
+    // Lock first, then read in LATER statements: under READ COMMITTED a statement that waited for
+    // the lock still reads other rows from the snapshot it started with, so statuses read together
+    // with the lock could be stale (and let a change out of IMPLEMENTED through).
     const [target] = await tx<{ hourly_rate_cents: number | null }[]>`
       select hourly_rate_cents from analyses
       where id = ${change.analysisId} and user_id = ${change.userId}
       for update`;
     if (!target) throw new AnalysisNotFoundError(`Analysis ${change.analysisId} not found.`);
-    const [opportunity] = await tx<{ status: Status }[]>`
-      select status from opportunities
-      where analysis_id = ${change.analysisId} and opportunity_id = ${change.opportunityId}`;
+    // Everything the answer and the badges need, read once under the lock; the change is then
+    // applied to it in memory rather than read back (one round trip fewer while locked).
+    const snapshot = (await loadSnapshot(tx as unknown as Sql, change.analysisId, change.userId))!;
+    const opportunity = snapshot.opportunities.find((o) =>
+      o.opportunityId === change.opportunityId
+    );
     if (!opportunity) {
       throw new OpportunityNotFoundError(
         `Opportunity '${change.opportunityId}' not found in analysis results.`,
@@ -72,25 +80,30 @@ export async function updateProgress(sql: Sql, change: ProgressChange): Promise<
     if (rateChanged) {
       await tx`update analyses set hourly_rate_cents = ${change.hourlyRateCents!}
                where id = ${change.analysisId}`;
+      snapshot.hourlyRateCents = change.hourlyRateCents!;
     }
     const changed = from !== change.status;
-    // Nothing to write or evaluate: end the transaction (and release the lock) at once.
-    if (!changed && !rateChanged) return { snapshot: null, changed, newAwards: [], rateChanged };
-    if (changed) {
-      await tx`
-        with moved as (
-          update opportunities
-          set status = ${change.status},
-              implemented_at = case when ${change.status} = 'IMPLEMENTED' then now() end,
-              status_changed_at = now()
-          where analysis_id = ${change.analysisId} and opportunity_id = ${change.opportunityId}
-          returning analysis_id, opportunity_id
-        )
-        insert into progress_events (analysis_id, opportunity_id, from_status, to_status)
-        select analysis_id, opportunity_id, ${from}, ${change.status} from moved`;
-    }
-    const snapshot = (await loadSnapshot(tx as unknown as Sql, change.analysisId, change.userId))!;
     if (!changed) return { snapshot, changed, newAwards: [], rateChanged };
+
+    const [moved] = await tx<{ implemented_at: Date | null; occurred_at: Date }[]>`
+      with moved as (
+        update opportunities
+        set status = ${change.status},
+            implemented_at = case when ${change.status} = 'IMPLEMENTED' then now() end,
+            status_changed_at = now()
+        where analysis_id = ${change.analysisId} and opportunity_id = ${change.opportunityId}
+        returning analysis_id, opportunity_id, implemented_at
+      ), logged as (
+        insert into progress_events (analysis_id, opportunity_id, from_status, to_status)
+        select analysis_id, opportunity_id, ${from}, ${change.status} from moved
+        returning occurred_at
+      )
+      select (select implemented_at from moved) as implemented_at,
+             (select occurred_at from logged) as occurred_at`;
+    opportunity.status = change.status;
+    opportunity.implementedAt = moved.implemented_at?.toISOString() ?? null;
+    const bucket = bucketOf(moved.occurred_at);
+    if (!snapshot.activity.includes(bucket)) snapshot.activity.push(bucket);
 
     const earned = newlyEarned(change.definitions, {
       analysisCreatedAt: Temporal.Instant.from(snapshot.createdAt),

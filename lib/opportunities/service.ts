@@ -375,8 +375,7 @@ export async function changeProgress(
       cacheKeys.analysisList(viewer.id),
     );
   }
-  // Unchanged: the cached dashboard is exactly as current (every write invalidates it).
-  const snapshot = outcome.snapshot ?? await snapshotFor(deps, id, viewer);
+  const { snapshot } = outcome;
   const byKey = new Map(definitions.map((d) => [`${d.key}@${d.version}`, d]));
   const opportunity = snapshot.opportunities.find((o) => o.opportunityId === input.opportunityId)!;
   return {
