@@ -9,16 +9,15 @@ import { HTTPException } from "hono/http-exception";
 import { type ErrorKind, ErrorPage } from "./components/error_page.tsx";
 import { isConnectionError } from "./lib/db/client.ts";
 import { createApi } from "./lib/http/api.ts";
-import { accessLog } from "./lib/http/access_log.ts";
 import { authenticate } from "./lib/http/authenticate.ts";
+import { edge } from "./lib/http/edge.ts";
 import type { AppDeps, AppEnv } from "./lib/http/context.ts";
 import { toApiError } from "./lib/http/domain_errors.ts";
 import { ApiError, ErrorCode, errorResponse } from "./lib/http/errors.ts";
 import { LoginRequired } from "./lib/http/page_auth.ts";
 import { rateLimit } from "./lib/http/rate_limit.ts";
 import { requestDeadline } from "./lib/http/request_deadline.ts";
-import { requestId } from "./lib/http/request_id.ts";
-import { csrfProtection, securityHeaders } from "./lib/http/security.ts";
+import { csrfProtection } from "./lib/http/security.ts";
 import { sessionCookieName } from "./lib/http/session_cookie.ts";
 import { renderPage } from "./lib/render/page.tsx";
 import { analysesApi } from "./routes/api/analyses.ts";
@@ -85,15 +84,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const apiV1 = createApiV1(sessionCookieName(config));
 
-  app.use(requestId());
-  app.use(async (c, next) => {
-    c.set("deps", deps);
-    c.set("locale", "en");
-    c.set("user", null);
-    await next();
-  });
-  app.use(accessLog());
-  app.use(securityHeaders({ hsts: !config.isLocal }));
+  app.use(edge(deps));
 
   app.route("/", assetRoutes);
   app.route("/", healthRoutes);

@@ -25,8 +25,8 @@ export type AuthMethod = "session" | "token";
 export interface AppVariables {
   deps: AppDeps;
   requestId: string;
-  /** Set by `secureHeaders` for the CSP nonce. */
-  secureHeadersNonce?: string;
+  /** This response's CSP nonce, once a page asked for one (`cspNonce()` in security.ts). */
+  cspNonce?: string;
   user: User | null;
   authMethod: AuthMethod | null;
   /** The raw session secret from the cookie, when signed in by session. */

@@ -47,6 +47,8 @@ export interface Logger {
   info(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;
+  /** Whether lines at `level` are written (callers skip assembling fields that would be dropped). */
+  enabled(level: Exclude<LogLevel, "silent">): boolean;
 }
 
 export interface LoggerOptions {
@@ -64,5 +66,11 @@ export function createLogger(options: LoggerOptions): Logger {
       const entry = { time: new Date().toISOString(), level, msg: redactText(msg), ...fields };
       write(JSON.stringify(redact(entry)));
     };
-  return { debug: emit("debug"), info: emit("info"), warn: emit("warn"), error: emit("error") };
+  return {
+    debug: emit("debug"),
+    info: emit("info"),
+    warn: emit("warn"),
+    error: emit("error"),
+    enabled: (level) => RANK[level] >= threshold,
+  };
 }

@@ -10,6 +10,7 @@ import { translator } from "../i18n/i18n.ts";
 import type { AppEnv } from "../http/context.ts";
 import { collectIslands } from "../islands/registry.ts";
 import { jsonForScript } from "../islands/props.ts";
+import { cspNonce } from "../http/security.ts";
 import { PageContext, type PageContextValue } from "./page_context.ts";
 import { assetUrl } from "./static_assets.ts";
 
@@ -51,14 +52,16 @@ export function renderPage(
   return c.html(renderDocument(c, body, meta).html, status);
 }
 
-// Rendered once per path and locale; a few entries at most (see renderPublicPage).
-const publicPages = new Map<string, string>();
+// Rendered once per path and locale, kept encoded; a few entries at most (see renderPublicPage).
+const publicPages = new Map<string, Uint8Array<ArrayBuffer>>();
+const HTML_TYPE = { "Content-Type": "text/html; charset=UTF-8" };
 
 /**
  * {@link renderPage} for a page that is the same for every anonymous visitor of a locale (the
- * landing page): rendered once, then served from memory — it is the page most visitors hit and
- * rendering it was most of its cost (docs/benchmarks.md). Signed-in visitors get a fresh render;
- * so does a page that turns out to use islands, as their script carries a per-request nonce.
+ * landing page): rendered and UTF-8 encoded once, then served from memory — it is the page most
+ * visitors hit and rendering it was most of its cost (docs/benchmarks.md). Signed-in visitors get
+ * a fresh render; so does a page that turns out to use islands, as their script carries a
+ * per-request nonce.
  */
 export function renderPublicPage(c: Context<AppEnv>, body: () => VNode, meta: PageMeta): Response {
   if (c.get("user")) return renderPage(c, body(), meta);
@@ -67,10 +70,10 @@ export function renderPublicPage(c: Context<AppEnv>, body: () => VNode, meta: Pa
   if (html === undefined) {
     const rendered = renderDocument(c, body(), meta);
     if (rendered.hasIslands) return c.html(rendered.html);
-    html = rendered.html;
+    html = new TextEncoder().encode(rendered.html);
     publicPages.set(key, html);
   }
-  return c.html(html);
+  return c.body(html, 200, HTML_TYPE);
 }
 
 function renderDocument(
@@ -83,7 +86,7 @@ function renderDocument(
     renderToString(<PageContext.Provider value={ctx}>{body}</PageContext.Provider>)
   );
   const assets = c.get("deps").islands;
-  const nonce = c.get("secureHeadersNonce");
+  const nonce = islands.uses.length === 0 ? undefined : cspNonce(c);
   const stems = [...islands.modules];
   const preloads = islands.uses.length === 0
     ? []

@@ -125,8 +125,14 @@ Deno.test("headers: present on every kind of response; pages without islands shi
       assertCommonHeaders(res, label);
       const html = await res.text();
       if ((res.headers.get("content-type") ?? "").startsWith("text/html")) {
-        const nonce = scriptNonce(res);
-        for (const script of scripts(html)) assert.ok(script.attrs.includes(`nonce="${nonce}"`));
+        const pageScripts = scripts(html);
+        if (pageScripts.length > 0) {
+          const nonce = scriptNonce(res);
+          for (const script of pageScripts) assert.ok(script.attrs.includes(`nonce="${nonce}"`));
+        } else {
+          // No script on the page: nothing to allow, so no nonce either — just 'self'.
+          assert.deepEqual(csp(res).get("script-src"), ["'self'"], `${label}: script-src`);
+        }
       }
     }
     // JSON and health responses cannot run anything: the strictest policy, and no nonce.
