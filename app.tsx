@@ -4,13 +4,13 @@
  * tests can call `app.request()` with no port.
  */
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { type ErrorKind, ErrorPage } from "./components/error_page.tsx";
 import { isConnectionError } from "./lib/db/client.ts";
 import { createApi } from "./lib/http/api.ts";
 import { authenticate } from "./lib/http/authenticate.ts";
 import { edge } from "./lib/http/edge.ts";
+import { jsonBodyGuard } from "./lib/http/json_body_guard.ts";
 import type { AppDeps, AppEnv } from "./lib/http/context.ts";
 import { toApiError } from "./lib/http/domain_errors.ts";
 import { ApiError, ErrorCode, errorResponse } from "./lib/http/errors.ts";
@@ -36,7 +36,6 @@ import { dashboardPages } from "./routes/pages/dashboard.tsx";
 import { landingRoutes } from "./routes/pages/landing.tsx";
 import { settingsPages } from "./routes/pages/settings.tsx";
 
-const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json(?:\s*;|$)/i;
 const RETRY_AFTER_SECONDS = "5";
 
 function isApi(path: string): boolean {
@@ -104,35 +103,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     ["/login", "/signup"],
     rateLimit({ bucket: "auth", limit: () => config.AUTH_RATE_LIMIT_PER_MIN }),
   );
-  app.use(
-    "/api/*",
-    bodyLimit({
-      maxSize: config.BODY_LIMIT_BYTES,
-      onError: () => {
-        throw new ApiError(
-          413,
-          ErrorCode.PAYLOAD_TOO_LARGE,
-          `The request body is larger than ${config.BODY_LIMIT_BYTES} bytes.`,
-        );
-      },
-    }),
-  );
-  app.use("/api/*", async (c, next) => {
-    const hasBody =
-      c.req.header("content-length") !== undefined && c.req.header("content-length") !== "0" ||
-      c.req.header("transfer-encoding") !== undefined;
-    if (
-      hasBody && !["GET", "HEAD"].includes(c.req.method) &&
-      !JSON_TYPE.test(c.req.header("content-type") ?? "")
-    ) {
-      throw new ApiError(
-        415,
-        ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-        "Send the body as JSON with Content-Type: application/json.",
-      );
-    }
-    await next();
-  });
+  app.use("/api/*", jsonBodyGuard(config.BODY_LIMIT_BYTES));
 
   app.use(csrfProtection({
     allowedOrigin: config.APP_URL ? new URL(config.APP_URL).origin : undefined,

@@ -28,6 +28,12 @@ export interface BadgeProgress {
 export interface CriterionResult {
   earned: boolean;
   progress: BadgeProgress;
+  /**
+   * For rules that read the clock: the next instant (epoch ms) at which this result can change
+   * with no new data — a day boundary. Absent when only new data can change it. Lets a rendered
+   * dashboard be reused until then.
+   */
+  changesAt?: number;
 }
 
 export type Criterion = (facts: BadgeFacts, params: Record<string, unknown>) => CriterionResult;
@@ -36,6 +42,14 @@ const num = (params: Record<string, unknown>, key: string, fallback: number): nu
   const value = params[key];
   return typeof value === "number" && Number.isFinite(value) ? value : fallback;
 };
+
+const DAY_MS = 86_400_000;
+
+/** The start of the next day in `zone` (DST-aware: a day may start at 01:00), as epoch ms. */
+function nextMidnight(now: Temporal.Instant, zone: string): number {
+  return now.toZonedDateTimeISO(zone).toPlainDate().add({ days: 1 })
+    .toZonedDateTime({ timeZone: zone }).epochMilliseconds;
+}
 
 const implemented = (facts: BadgeFacts) =>
   facts.opportunities.filter((o) => o.status === "IMPLEMENTED");
@@ -56,13 +70,18 @@ export const CRITERIA: Record<string, Criterion> = {
       .sort(Temporal.Instant.compare)[0];
     const earned = first !== undefined && Temporal.Instant.compare(first, deadline) <= 0;
     const msLeft = deadline.epochMilliseconds - facts.now.epochMilliseconds;
+    const daysLeft = Math.max(0, Math.ceil(msLeft / DAY_MS));
     return {
       earned,
+      // `daysLeft` ticks down each time a whole day of the window has passed.
+      ...(msLeft > 0
+        ? { changesAt: facts.now.epochMilliseconds + msLeft - (daysLeft - 1) * DAY_MS }
+        : {}),
       progress: {
         current: first ? 1 : 0,
         target: 1,
         unit: "opportunities",
-        daysLeft: Math.max(0, Math.ceil(msLeft / 86_400_000)),
+        daysLeft,
       },
     };
   },
@@ -94,6 +113,10 @@ export const CRITERIA: Record<string, Criterion> = {
     const current = currentStreak(facts.activityDays, facts.zone, facts.now);
     return {
       earned,
+      // The current run is counted up to today, in the owner's zone: it can change at midnight.
+      ...(earned || facts.activityDays.length === 0
+        ? {}
+        : { changesAt: nextMidnight(facts.now, facts.zone) }),
       progress: { current: earned ? target : Math.min(current, target), target, unit: "days" },
     };
   },

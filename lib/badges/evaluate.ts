@@ -13,6 +13,8 @@ export interface BadgeStatus {
   award: BadgeAward | null;
   /** Null once earned. */
   progress: BadgeProgress | null;
+  /** When the progress may change with no new data (see `CriterionResult.changesAt`). */
+  changesAt?: number;
 }
 
 /** Active definitions whose criterion is met and that have not been awarded yet. */
@@ -49,10 +51,12 @@ export function badgeStatuses(
       statuses.push({ definition: earnedUnder, award, progress: null });
       seen.add(definition.key);
     } else if (definition.active && CRITERIA[definition.criterion]) {
+      const result = CRITERIA[definition.criterion](facts, definition.params);
       statuses.push({
         definition,
         award: null,
-        progress: CRITERIA[definition.criterion](facts, definition.params).progress,
+        progress: result.progress,
+        ...(result.changesAt === undefined ? {} : { changesAt: result.changesAt }),
       });
       seen.add(definition.key);
     }

@@ -13,6 +13,8 @@ import type { CacheStore } from "./store.ts";
 
 export interface CacheOptions {
   timeoutMs: number;
+  /** How many parsed values to keep for reuse (see {@link Cache.get}); default 5,000. */
+  parsedEntries?: number;
   failureThreshold?: number;
   cooldownMs?: number;
   now?: () => number;
@@ -32,6 +34,15 @@ class CacheTimeoutError extends Error {
   override name = "CacheTimeoutError";
 }
 
+/** Freezes a parsed JSON value all the way down (values handed to several readers are shared). */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return value;
+}
+
 export class Cache {
   readonly store: CacheStore;
   readonly #timeoutMs: number;
@@ -39,6 +50,8 @@ export class Cache {
   readonly #cooldownMs: number;
   readonly #now: () => number;
   readonly #inflight = new Map<string, { promise: Promise<unknown>; stale: boolean }>();
+  readonly #parsed = new Map<string, { raw: string; value: unknown }>();
+  readonly #parsedEntries: number;
   #consecutiveFailures = 0;
   #openUntil = 0;
   #hits = 0;
@@ -51,6 +64,7 @@ export class Cache {
     this.#failureThreshold = options.failureThreshold ?? 3;
     this.#cooldownMs = options.cooldownMs ?? 5_000;
     this.#now = options.now ?? Date.now;
+    this.#parsedEntries = options.parsedEntries ?? 5_000;
   }
 
   /** False while the circuit breaker is open (the store recently failed repeatedly). */
@@ -91,16 +105,35 @@ export class Cache {
     }
   }
 
-  /** The parsed JSON value at `key`, or null on a miss, a parse failure or a cache failure. */
+  /**
+   * The parsed JSON value at `key`, or null on a miss, a parse failure or a cache failure.
+   *
+   * Values are deeply frozen and shared: while the store holds the same text for a key, every
+   * reader gets the same object, parsed once (a warm dashboard or signed-in request was spending a
+   * real share of its time re-parsing identical JSON; docs/benchmarks.md). Identity is stable for
+   * exactly as long as the stored text is, so derived results may be memoised per object
+   * (a `WeakMap`) and are dropped with it on the next write, here or in any other process.
+   */
   async get<T>(key: string): Promise<T | null> {
     const result = await this.#call(() => this.store.get(key));
     if (!result.ok || result.value === null) {
       this.#misses++;
       return null;
     }
-    try {
-      const value = JSON.parse(result.value) as T;
+    const raw = result.value;
+    const known = this.#parsed.get(key);
+    if (known !== undefined && known.raw === raw) {
       this.#hits++;
+      return known.value as T;
+    }
+    try {
+      const value = deepFreeze(JSON.parse(raw) as T);
+      this.#hits++;
+      this.#parsed.delete(key);
+      this.#parsed.set(key, { raw, value });
+      if (this.#parsed.size > this.#parsedEntries) {
+        this.#parsed.delete(this.#parsed.keys().next().value!);
+      }
       return value;
     } catch {
       this.#misses++;
@@ -123,6 +156,7 @@ export class Cache {
     if (keys.length === 0) return true;
     // In this process, a load already in flight must also not be joined by later readers.
     for (const key of keys) {
+      this.#parsed.delete(key);
       const flight = this.#inflight.get(key);
       if (flight) {
         flight.stale = true;

@@ -146,6 +146,8 @@ interface BadgeSection {
   badges: BadgeJson[];
   upcoming: UpcomingBadgeJson[];
   totalPoints: number;
+  /** The earliest instant (epoch ms) the section can change with no new data; Infinity if never. */
+  changesAt: number;
 }
 
 function badgeSection(
@@ -157,7 +159,9 @@ function badgeSection(
   const statuses = badgeStatuses(definitions, factsOf(snapshot, viewer.timezone), snapshot.awards);
   const badges: BadgeJson[] = [];
   const upcoming: UpcomingBadgeJson[] = [];
+  let changesAt = Infinity;
   for (const status of statuses) {
+    if (status.changesAt !== undefined) changesAt = Math.min(changesAt, status.changesAt);
     if (status.award) {
       badges.push(badgeJson(status.definition, status.award.earnedAt, locale));
     } else if (status.progress) {
@@ -179,17 +183,22 @@ function badgeSection(
   badges.sort((a, b) =>
     a.earned_at.localeCompare(b.earned_at) || a.badge_type.localeCompare(b.badge_type)
   );
-  return { badges, upcoming, totalPoints: badges.reduce((sum, b) => sum + b.points, 0) };
+  return {
+    badges,
+    upcoming,
+    totalPoints: badges.reduce((sum, b) => sum + b.points, 0),
+    changesAt,
+  };
 }
 
-export function dashboardJson(
+function renderDashboard(
   snapshot: DashboardSnapshot,
   definitions: BadgeDefinition[],
   viewer: Viewer,
   locale: Locale,
 ) {
   const section = badgeSection(definitions, snapshot, viewer, locale);
-  return {
+  const json = {
     analysis_id: snapshot.analysisId,
     url: snapshot.url,
     identity: snapshot.identity,
@@ -202,18 +211,81 @@ export function dashboardJson(
     created_at: snapshot.createdAt,
     completed_at: snapshot.completedAt,
   };
+  return { json, changesAt: section.changesAt };
+}
+
+export function dashboardJson(
+  snapshot: DashboardSnapshot,
+  definitions: BadgeDefinition[],
+  viewer: Viewer,
+  locale: Locale,
+) {
+  return renderDashboard(snapshot, definitions, viewer, locale).json;
 }
 
 export type DashboardJson = ReturnType<typeof dashboardJson>;
 
 // ---- reads ----
 
-export async function getDashboard(deps: ServiceDeps, id: string, viewer: Viewer, locale: Locale) {
+interface RenderedDashboard {
+  definitions: BadgeDefinition[];
+  validUntil: number;
+  value: DashboardJson;
+  text?: string;
+}
+
+/**
+ * Dashboards already computed from a cached snapshot, per reader variant (locale, zone, rate).
+ * Keyed by the snapshot object, which the cache keeps identical for exactly as long as the stored
+ * entry is unchanged (see `Cache.get`): every write that invalidates the entry, in any process,
+ * makes the next read a new object, and its old renderings go with the old one. The clock-driven
+ * parts (days left for a quick win, today's streak) bound each rendering's life too.
+ */
+const rendered = new WeakMap<DashboardSnapshot, Map<string, RenderedDashboard>>();
+
+async function renderedDashboard(
+  deps: ServiceDeps,
+  id: string,
+  viewer: Viewer,
+  locale: Locale,
+): Promise<RenderedDashboard> {
   const [snapshot, definitions] = await Promise.all([
     snapshotFor(deps, id, viewer),
     loadBadgeDefinitions(deps.sql),
   ]);
-  return dashboardJson(snapshot, definitions, viewer, locale);
+  const variant = `${locale}\u0000${viewer.timezone}\u0000${effectiveRate(snapshot, viewer)}`;
+  let variants = rendered.get(snapshot);
+  const known = variants?.get(variant);
+  if (known && known.definitions === definitions && known.validUntil > Date.now()) return known;
+  const { json, changesAt } = renderDashboard(snapshot, definitions, viewer, locale);
+  const fresh: RenderedDashboard = { definitions, validUntil: changesAt, value: json };
+  // Only a shared (frozen) snapshot is seen again; a freshly loaded one is not worth keeping.
+  if (Object.isFrozen(snapshot)) {
+    if (!variants) rendered.set(snapshot, variants = new Map());
+    variants.set(variant, fresh);
+  }
+  return fresh;
+}
+
+/** The dashboard of the viewer's analysis (seed `DashboardResponse`). */
+export async function getDashboard(
+  deps: ServiceDeps,
+  id: string,
+  viewer: Viewer,
+  locale: Locale,
+): Promise<DashboardJson> {
+  return (await renderedDashboard(deps, id, viewer, locale)).value;
+}
+
+/** {@link getDashboard} as JSON text, serialised once per rendering. */
+export async function getDashboardText(
+  deps: ServiceDeps,
+  id: string,
+  viewer: Viewer,
+  locale: Locale,
+): Promise<string> {
+  const dashboard = await renderedDashboard(deps, id, viewer, locale);
+  return dashboard.text ??= JSON.stringify(dashboard.value);
 }
 
 interface CachedBadges {

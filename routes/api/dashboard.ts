@@ -1,12 +1,20 @@
 /** `/api/v1/dashboard/{analysisId}/…`: seed 001's dashboard API, plus `/metrics`. */
 import { createRoute } from "@hono/zod-openapi";
-import { createApi, errorResponses, jsonBody, jsonResponse, signedIn } from "../../lib/http/api.ts";
+import {
+  createApi,
+  errorResponses,
+  jsonBody,
+  jsonResponse,
+  jsonText,
+  signedIn,
+} from "../../lib/http/api.ts";
 import { serviceDeps } from "../../lib/http/account_deps.ts";
 import { requireUser } from "../../lib/http/authenticate.ts";
 import {
   changeProgress,
+  type DashboardJson,
   getBadges,
-  getDashboard,
+  getDashboardText,
   getMetrics,
   getRecommendations,
   listReportSubscriptions,
@@ -57,13 +65,14 @@ export const dashboardApi = createApi()
     }),
     async (c) => {
       const user = requireUser(c);
-      const body = await getDashboard(
+      // Already serialised: the same text is reused until the dashboard changes.
+      const text = await getDashboardText(
         serviceDeps(c),
         c.req.valid("param").analysisId,
         user,
         c.get("locale"),
       );
-      return c.json(body, 200);
+      return jsonText<DashboardJson>(c, text);
     },
   )
   .openapi(

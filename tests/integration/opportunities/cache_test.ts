@@ -334,3 +334,41 @@ Deno.test("cache: the analyses list (home page, /analyses, API) is never stale a
     await h.close();
   }
 });
+
+Deno.test("cache: a dashboard reused from memory is never stale after a write on another instance", async () => {
+  const a = await startHarness({ env: { REDIS_URL } });
+  const b = await startHarness({ env: { REDIS_URL } });
+  try {
+    const alice = await a.signup();
+    const aliceOnB = b.client();
+    for (const [name, value] of alice.cookies) aliceOnB.cookies.set(name, value);
+    const id = await importSample(alice);
+    const read = () => getJson(alice, `/api/v1/dashboard/${id}`);
+    const first = await read();
+    assert.deepEqual(await read(), first, "served again from instance A's memory");
+
+    await progressOk(aliceOnB, id, "digital_presence", "IN_PROGRESS");
+    const moved = await read();
+    assert.equal(
+      moved.opportunities.find((o: { category: string }) => o.category === "digital_presence")
+        .status,
+      "IN_PROGRESS",
+      "instance A sees instance B's write at once",
+    );
+    assert.deepEqual(badgeTypes(moved.badges), ["first_step"]);
+
+    // What the reader is, not only what the analysis is, shapes the answer: rate and language.
+    assert.equal(moved.metrics.money_saved.hourly_rate, null);
+    const patched = await aliceOnB.request("/api/v1/me", {
+      method: "PATCH",
+      json: { hourly_rate: 80, locale: "fr" },
+    });
+    assert.equal(patched.status, 200);
+    const reread = await read();
+    assert.equal(reread.metrics.money_saved.hourly_rate, 80);
+    assert.equal(reread.badges[0].badge_name, "Premier Pas");
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});

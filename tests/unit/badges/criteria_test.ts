@@ -509,3 +509,50 @@ Deno.test("badgeJson: the seed's names, icons and points in both languages", () 
     });
   }
 });
+
+Deno.test("changesAt: a quick-win countdown changes when the next whole day of its window has passed", () => {
+  const created = Temporal.Instant.from("2025-10-28T15:30:00Z");
+  const at = (now: Temporal.Instant) =>
+    CRITERIA.implemented_within_days(facts({ analysisCreatedAt: created, now }), { days: 7 });
+  // Deadline 2025-11-04T15:30Z. At 10:00 on the 29th, 6 d 5.5 h are left: "7 days" until 15:30.
+  const now = NOW;
+  const result = at(now);
+  assert.equal(result.progress.daysLeft, 7);
+  assert.equal(result.changesAt, Temporal.Instant.from("2025-10-29T15:30:00Z").epochMilliseconds);
+  // Just before that instant it still says 7; at it, 6.
+  assert.equal(
+    at(Temporal.Instant.fromEpochMilliseconds(result.changesAt! - 1)).progress.daysLeft,
+    7,
+  );
+  assert.equal(at(Temporal.Instant.fromEpochMilliseconds(result.changesAt!)).progress.daysLeft, 6);
+  // Once the window has closed nothing the clock does changes the answer.
+  assert.equal(at(Temporal.Instant.from("2025-11-05T00:00:00Z")).changesAt, undefined);
+});
+
+Deno.test("changesAt: a running streak can change at the owner's next midnight (DST-aware)", () => {
+  const result = CRITERIA.activity_streak_days(
+    facts({
+      activityDays: ["2025-10-28", "2025-10-29"],
+      zone: "America/Toronto",
+      now: Temporal.Instant.from("2025-11-02T03:00:00Z"), // Nov 1, 23:00 in Toronto (EDT)
+    }),
+    { days: 7 },
+  );
+  // Midnight of Nov 2 in Toronto is 04:00Z (still EDT; the clocks go back at 02:00 local).
+  assert.equal(result.changesAt, Temporal.Instant.from("2025-11-02T04:00:00Z").epochMilliseconds);
+  // No activity, or the badge already earned: the clock changes nothing.
+  assert.equal(CRITERIA.activity_streak_days(facts(), { days: 7 }).changesAt, undefined);
+  const days = Array.from(
+    { length: 7 },
+    (_, i) => Temporal.PlainDate.from("2025-10-23").add({ days: i }).toString(),
+  );
+  assert.equal(
+    CRITERIA.activity_streak_days(facts({ activityDays: days }), { days: 7 }).changesAt,
+    undefined,
+  );
+  // Rules that read no clock never set it.
+  assert.equal(
+    CRITERIA.implemented_hours_at_least(facts(), { hours_per_week: 10 }).changesAt,
+    undefined,
+  );
+});

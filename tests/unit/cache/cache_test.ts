@@ -476,3 +476,35 @@ Deno.test("Cache.getOrLoad: a load that straddles an invalidation (any process) 
     await reader.close();
   }
 });
+
+Deno.test("Cache.get: one frozen object per stored text; a write or an outside change makes a new one", async () => {
+  const store = new MemoryStore();
+  const cache = new Cache(store, { timeoutMs: 50, parsedEntries: 2 });
+  await cache.set("k", { list: [{ n: 1 }] }, 60);
+  const first = await cache.get<{ list: { n: number }[] }>("k");
+  const again = await cache.get<{ list: { n: number }[] }>("k");
+  assert.equal(again, first, "the same text is parsed once and shared");
+  assert.ok(Object.isFrozen(first) && Object.isFrozen(first!.list[0]), "deeply frozen");
+  assert.throws(() => {
+    (first!.list as { n: number }[]).push({ n: 2 });
+  }, TypeError);
+
+  // Through this cache, or straight into the store (another process sharing it): a new object.
+  await cache.set("k", { list: [{ n: 2 }] }, 60);
+  const second = await cache.get<{ list: { n: number }[] }>("k");
+  assert.notEqual(second, first);
+  assert.equal(second!.list[0].n, 2);
+  await store.set("k", JSON.stringify({ list: [{ n: 3 }] }), 60);
+  assert.equal((await cache.get<{ list: { n: number }[] }>("k"))!.list[0].n, 3);
+  await cache.delete("k");
+  assert.equal(await cache.get("k"), null);
+
+  // Bounded: the oldest parsed values are forgotten (and simply parsed again).
+  for (const key of ["a", "b", "c"]) await cache.set(key, { key }, 60);
+  const a = await cache.get("a");
+  await cache.get("b");
+  await cache.get("c");
+  const aAgain = await cache.get("a");
+  assert.deepEqual(aAgain, a);
+  assert.notEqual(aAgain, a, "evicted from the parsed values, parsed anew");
+});
