@@ -214,16 +214,8 @@ function renderDashboard(
   return { json, changesAt: section.changesAt };
 }
 
-export function dashboardJson(
-  snapshot: DashboardSnapshot,
-  definitions: BadgeDefinition[],
-  viewer: Viewer,
-  locale: Locale,
-) {
-  return renderDashboard(snapshot, definitions, viewer, locale).json;
-}
-
-export type DashboardJson = ReturnType<typeof dashboardJson>;
+/** The seed's `DashboardResponse`, plus progress toward unearned badges. */
+export type DashboardJson = ReturnType<typeof renderDashboard>["json"];
 
 // ---- reads ----
 
