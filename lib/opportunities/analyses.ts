@@ -145,70 +145,40 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (value: string) => UUID.test(value);
 
 /** How far back progress events are read for streaks (longer runs are not shown anyway). */
-const ACTIVITY_LOOKBACK_DAYS = 400;
+export const ACTIVITY_LOOKBACK_DAYS = 400;
 
-/**
- * Everything the dashboard needs in ONE round trip (analysis, opportunities, awards, activity),
- * or null if the analysis does not exist (for this user, when `userId` is given; `null` loads
- * regardless of owner — for the shared cache, whose readers check `snapshot.userId` themselves).
- * Pass a transaction to read inside it.
- */
-export async function loadSnapshot(
-  sql: Sql,
-  analysisId: string,
-  userId: string | null,
-): Promise<DashboardSnapshot | null> {
-  if (!isUuid(analysisId)) return null;
-  const [row] = await sql<
-    {
-      id: string;
-      user_id: string;
-      url: string;
-      company_name: string;
-      sector: string;
-      estimated_size: string;
-      tier: string;
-      hourly_rate_cents: number | null;
-      created_at: Date;
-      completed_at: Date | null;
-      opportunities: {
-        opportunity_id: string;
-        category: Opportunity["category"];
-        position: number;
-        centihours_per_week: number;
-        complexity_level: number;
-        problem_teaser: string;
-        tools_hint: string;
-        status: Opportunity["status"];
-        implemented_at: string | null;
-      }[];
-      awards: { badge_key: string; badge_version: number; earned_at: string }[];
-      activity: string[];
-    }[]
-  >`
-    select a.id, a.user_id, a.url, a.company_name, a.sector, a.estimated_size, a.tier,
-           a.hourly_rate_cents, a.created_at, a.completed_at,
-           coalesce((select json_agg(json_build_object(
-                       'opportunity_id', o.opportunity_id, 'category', o.category,
-                       'position', o.position, 'centihours_per_week', o.centihours_per_week,
-                       'complexity_level', o.complexity_level, 'problem_teaser', o.problem_teaser,
-                       'tools_hint', o.tools_hint, 'status', o.status,
-                       'implemented_at', o.implemented_at) order by o.position)
-                     from opportunities o where o.analysis_id = a.id), '[]') as opportunities,
-           coalesce((select json_agg(json_build_object(
-                       'badge_key', b.badge_key, 'badge_version', b.badge_version,
-                       'earned_at', b.earned_at) order by b.earned_at, b.badge_key)
-                     from user_badges b where b.analysis_id = a.id), '[]') as awards,
-           coalesce((select json_agg(distinct date_bin('15 minutes', e.occurred_at,
-                                                         timestamptz '2000-01-01 00:00:00+00'))
-                     from progress_events e
-                     where e.analysis_id = a.id
-                       and e.occurred_at > now() - make_interval(days => ${ACTIVITY_LOOKBACK_DAYS})),
-                    '[]') as activity
-    from analyses a
-    where a.id = ${analysisId} and (${userId}::uuid is null or a.user_id = ${userId}::uuid)`;
-  if (!row) return null;
-  const iso = (value: string) => new Date(value).toISOString();
+/** `analysis_snapshot()`'s JSON (db/migrations/0003_progress_function.sql). */
+export interface SnapshotJson {
+  id: string;
+  user_id: string;
+  url: string;
+  company_name: string;
+  sector: string;
+  estimated_size: string;
+  tier: string;
+  hourly_rate_cents: number | null;
+  created_at: string;
+  completed_at: string | null;
+  opportunities: {
+    opportunity_id: string;
+    category: Opportunity["category"];
+    position: number;
+    centihours_per_week: number;
+    complexity_level: number;
+    problem_teaser: string;
+    tools_hint: string;
+    status: Opportunity["status"];
+    implemented_at: string | null;
+  }[];
+  awards: { badge_key: string; badge_version: number; earned_at: string }[];
+  activity: string[];
+}
+
+// Postgres writes `2026-12-01T19:47:32.637123+00:00`; the app speaks `…32.637Z` everywhere.
+const iso = (value: string) => new Date(value).toISOString();
+
+/** The snapshot as the app uses it, from `analysis_snapshot()`'s JSON. */
+export function snapshotFromJson(row: SnapshotJson): DashboardSnapshot {
   return {
     analysisId: row.id,
     userId: row.user_id,
@@ -220,8 +190,8 @@ export async function loadSnapshot(
       tier: row.tier,
     },
     hourlyRateCents: row.hourly_rate_cents,
-    createdAt: row.created_at.toISOString(),
-    completedAt: row.completed_at?.toISOString() ?? null,
+    createdAt: iso(row.created_at),
+    completedAt: row.completed_at === null ? null : iso(row.completed_at),
     opportunities: row.opportunities.map((o) => ({
       opportunityId: o.opportunity_id,
       category: o.category,
@@ -240,4 +210,22 @@ export async function loadSnapshot(
     })),
     activity: row.activity.map(iso),
   };
+}
+
+/**
+ * Everything the dashboard needs in ONE round trip (analysis, opportunities, awards, activity),
+ * or null if the analysis does not exist (for this user, when `userId` is given; `null` loads
+ * regardless of owner — for the shared cache, whose readers check `snapshot.userId` themselves).
+ * Pass a transaction to read inside it.
+ */
+export async function loadSnapshot(
+  sql: Sql,
+  analysisId: string,
+  userId: string | null,
+): Promise<DashboardSnapshot | null> {
+  if (!isUuid(analysisId)) return null;
+  const [{ snapshot }] = await sql<{ snapshot: SnapshotJson | null }[]>`
+    select analysis_snapshot(${analysisId}, ${ACTIVITY_LOOKBACK_DAYS}) as snapshot`;
+  if (!snapshot || (userId !== null && snapshot.user_id !== userId)) return null;
+  return snapshotFromJson(snapshot);
 }

@@ -8,9 +8,9 @@ import { newlyEarned } from "../badges/evaluate.ts";
 import type { BadgeDefinition } from "../badges/definitions.ts";
 import type { Sql } from "../db/client.ts";
 import { activityDays } from "../time/streaks.ts";
-import { loadSnapshot } from "./analyses.ts";
+import { ACTIVITY_LOOKBACK_DAYS, snapshotFromJson, type SnapshotJson } from "./analyses.ts";
 import { canTransition } from "./transitions.ts";
-import type { BadgeAward, DashboardSnapshot, Status } from "./types.ts";
+import { type BadgeAward, type DashboardSnapshot, type Status, STATUSES } from "./types.ts";
 
 export class AnalysisNotFoundError extends Error {
   override name = "AnalysisNotFoundError";
@@ -45,76 +45,53 @@ export interface ProgressOutcome {
   rateChanged: boolean;
 }
 
-// Activity is kept in 15-minute buckets (see loadSnapshot): the bucket of an instant.
-const BUCKET_MS = 15 * 60_000;
-const bucketOf = (instant: Date) =>
-  new Date(Math.floor(instant.getTime() / BUCKET_MS) * BUCKET_MS).toISOString();
+type ApplyProgressResult =
+  | { outcome: "analysis_not_found" | "opportunity_not_found" }
+  | { outcome: "invalid_transition"; from: Status }
+  | { outcome: "ok"; from: Status; rate_changed: boolean; snapshot: SnapshotJson };
 
+/** Every status a change to `to` may come from (the rule of transitions.ts, as data for SQL). */
+const allowedFrom = (to: Status) =>
+  STATUSES.filter((from) => from !== to && canTransition(from, to));
+
+/**
+ * Applies one status change. Two round trips, in one transaction on one connection: BEGIN and
+ * `apply_progress()` go out together (the function takes the lock before it reads anything, so
+ * nothing is read early), then COMMIT — with the badge awards in front of it when any were
+ * earned. Badges are evaluated here, in between, with the analysis still locked, so concurrent
+ * changes take turns and every award is made once.
+ */
 export async function updateProgress(sql: Sql, change: ProgressChange): Promise<ProgressOutcome> {
-  return await sql.begin(async (tx) => {
-    // Lock first, then read in LATER statements: under READ COMMITTED a statement that waited for
-    // the lock still reads other rows from the snapshot it started with, so statuses read together
-    // with the lock could be stale (and let a change out of IMPLEMENTED through).
-    const [target] = await tx<{ hourly_rate_cents: number | null }[]>`
-      select hourly_rate_cents from analyses
-      where id = ${change.analysisId} and user_id = ${change.userId}
-      for update`;
-    if (!target) throw new AnalysisNotFoundError(`Analysis ${change.analysisId} not found.`);
-    // Everything the answer and the badges need, read once under the lock; the change is then
-    // applied to it in memory rather than read back (one round trip fewer while locked).
-    const snapshot = (await loadSnapshot(tx as unknown as Sql, change.analysisId, change.userId))!;
-    const opportunity = snapshot.opportunities.find((o) =>
-      o.opportunityId === change.opportunityId
-    );
-    if (!opportunity) {
-      throw new OpportunityNotFoundError(
-        `Opportunity '${change.opportunityId}' not found in analysis results.`,
-      );
+  const tx = await sql.reserve();
+  try {
+    const [, [{ result }]] = await Promise.all([
+      tx`begin`,
+      tx<{ result: ApplyProgressResult }[]>`
+        select apply_progress(
+          ${change.analysisId}, ${change.userId}, ${change.opportunityId}, ${change.status},
+          ${allowedFrom(change.status)}::text[], ${change.hourlyRateCents ?? null}::integer,
+          ${ACTIVITY_LOOKBACK_DAYS}
+        ) as result`,
+    ]);
+    if (result.outcome !== "ok") throw outcomeError(result, change);
+    const snapshot = snapshotFromJson(result.snapshot);
+    const rateChanged = result.rate_changed;
+    const changed = result.from !== change.status;
+    const earned = changed
+      ? newlyEarned(change.definitions, {
+        analysisCreatedAt: Temporal.Instant.from(snapshot.createdAt),
+        opportunities: snapshot.opportunities,
+        activityDays: activityDays(snapshot.activity, change.zone),
+        zone: change.zone,
+        now: Temporal.Now.instant(),
+      }, snapshot.awards)
+      : [];
+    if (earned.length === 0) {
+      await tx`commit`;
+      return { snapshot, changed, newAwards: [], rateChanged };
     }
-    const from = opportunity.status;
-    if (!canTransition(from, change.status)) {
-      throw new InvalidTransitionError(`Cannot transition from ${from} to ${change.status}.`);
-    }
-    const rateChanged = change.hourlyRateCents !== undefined &&
-      change.hourlyRateCents !== target.hourly_rate_cents;
-    if (rateChanged) {
-      await tx`update analyses set hourly_rate_cents = ${change.hourlyRateCents!}
-               where id = ${change.analysisId}`;
-      snapshot.hourlyRateCents = change.hourlyRateCents!;
-    }
-    const changed = from !== change.status;
-    if (!changed) return { snapshot, changed, newAwards: [], rateChanged };
-
-    const [moved] = await tx<{ implemented_at: Date | null; occurred_at: Date }[]>`
-      with moved as (
-        update opportunities
-        set status = ${change.status},
-            implemented_at = case when ${change.status} = 'IMPLEMENTED' then now() end,
-            status_changed_at = now()
-        where analysis_id = ${change.analysisId} and opportunity_id = ${change.opportunityId}
-        returning analysis_id, opportunity_id, implemented_at
-      ), logged as (
-        insert into progress_events (analysis_id, opportunity_id, from_status, to_status)
-        select analysis_id, opportunity_id, ${from}, ${change.status} from moved
-        returning occurred_at
-      )
-      select (select implemented_at from moved) as implemented_at,
-             (select occurred_at from logged) as occurred_at`;
-    opportunity.status = change.status;
-    opportunity.implementedAt = moved.implemented_at?.toISOString() ?? null;
-    const bucket = bucketOf(moved.occurred_at);
-    if (!snapshot.activity.includes(bucket)) snapshot.activity.push(bucket);
-
-    const earned = newlyEarned(change.definitions, {
-      analysisCreatedAt: Temporal.Instant.from(snapshot.createdAt),
-      opportunities: snapshot.opportunities,
-      activityDays: activityDays(snapshot.activity, change.zone),
-      zone: change.zone,
-      now: Temporal.Now.instant(),
-    }, snapshot.awards);
-    let newAwards: BadgeAward[] = [];
-    if (earned.length > 0) {
-      const inserted = await tx<{ badge_key: string; badge_version: number; earned_at: Date }[]>`
+    const [inserted] = await Promise.all([
+      tx<{ badge_key: string; badge_version: number; earned_at: Date }[]>`
         insert into user_badges ${
         tx(earned.map((d) => ({
           analysis_id: change.analysisId,
@@ -123,14 +100,40 @@ export async function updateProgress(sql: Sql, change: ProgressChange): Promise<
         })))
       }
         on conflict (analysis_id, badge_key) do nothing
-        returning badge_key, badge_version, earned_at`;
-      newAwards = inserted.map((r) => ({
-        badgeKey: r.badge_key,
-        version: r.badge_version,
-        earnedAt: r.earned_at.toISOString(),
-      }));
-      snapshot.awards = [...snapshot.awards, ...newAwards];
-    }
+        returning badge_key, badge_version, earned_at`,
+      // Had the insert failed, the transaction would be aborted and this COMMIT a rollback.
+      tx`commit`,
+    ]);
+    const newAwards = inserted.map((r) => ({
+      badgeKey: r.badge_key,
+      version: r.badge_version,
+      earnedAt: r.earned_at.toISOString(),
+    }));
+    snapshot.awards = [...snapshot.awards, ...newAwards];
     return { snapshot, changed, newAwards, rateChanged };
-  });
+  } catch (error) {
+    // Whatever failed, leave no transaction open on a connection going back to the pool.
+    await tx`rollback`.catch(() => {});
+    throw error;
+  } finally {
+    tx.release();
+  }
+}
+
+function outcomeError(
+  result: Exclude<ApplyProgressResult, { outcome: "ok" }>,
+  change: ProgressChange,
+): Error {
+  switch (result.outcome) {
+    case "analysis_not_found":
+      return new AnalysisNotFoundError(`Analysis ${change.analysisId} not found.`);
+    case "opportunity_not_found":
+      return new OpportunityNotFoundError(
+        `Opportunity '${change.opportunityId}' not found in analysis results.`,
+      );
+    case "invalid_transition":
+      return new InvalidTransitionError(
+        `Cannot transition from ${result.from} to ${change.status}.`,
+      );
+  }
 }

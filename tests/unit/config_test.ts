@@ -149,7 +149,8 @@ Deno.test("config: property — PORT accepts exactly the decimal integers 0..655
     }
   }));
   fc.assert(fc.property(fc.string({ minLength: 1 }), (text) => {
-    const decimal = /^\d+$/.test(text) && Number(text) <= 65535;
+    // Surrounding whitespace is forgiven (`PORT=8000 ` in an env file); nothing else is.
+    const decimal = /^\s*\d+\s*$/.test(text) && Number(text.trim()) <= 65535;
     if (decimal) return;
     assert.match(configError({ PORT: text }), /PORT: expected an integer/);
   }));
