@@ -178,12 +178,30 @@ export class Cache {
    * `load()`; its result is stored for `ttlSeconds`. If the cache is down, `load()` still runs
    * (once per burst) and its result is returned.
    */
-  getOrLoad<T>(key: string, ttlSeconds: number, load: () => Promise<T>): Promise<T> {
+  async getOrLoad<T>(key: string, ttlSeconds: number, load: () => Promise<T>): Promise<T> {
+    // In-process store, nothing in flight: a hit needs no flight (the common, warm case, which
+    // was paying for a flight object and three promises per call). A remote store keeps the
+    // lookup inside the flight, so a cold burst sends the store one GET rather than one each.
+    if (this.store.inProcess && !this.#inflight.has(key)) {
+      const cached = await this.get<T>(key);
+      if (cached !== null) return cached;
+      return await this.#flight(key, ttlSeconds, load, true);
+    }
+    return await this.#flight(key, ttlSeconds, load, false);
+  }
+
+  #flight<T>(
+    key: string,
+    ttlSeconds: number,
+    load: () => Promise<T>,
+    missed: boolean,
+  ): Promise<T> {
     const pending = this.#inflight.get(key);
     if (pending) return pending.promise as Promise<T>;
     const flight = { promise: Promise.resolve() as Promise<unknown>, stale: false };
     flight.promise = (async () => {
-      const cached = await this.get<T>(key);
+      // (Unless the caller has just looked and missed: a miss is counted once.)
+      const cached = missed ? null : await this.get<T>(key);
       if (cached !== null) return cached;
       // Read the generation BEFORE loading: an invalidation after this point changes it, and the
       // conditional write below then declines our possibly stale value.

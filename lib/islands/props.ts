@@ -1,6 +1,6 @@
 /**
  * The wire format for island props, shared by the server (encode) and the boot script (decode).
- * JSON with tagged values for what JSON lacks: Dates, `undefined`, non-finite numbers and
+ * JSON with tagged values for what JSON lacks: Dates, `undefined`, non-finite numbers, -0 and
  * `@preact/signals` signals. Signals are stored once in a side table and referenced by index, so
  * one signal passed to two islands is one signal again in the browser.
  *
@@ -12,7 +12,7 @@ export type Wire = null | boolean | number | string | Wire[] | { [key: string]: 
 type Tag =
   | ["d", string] // Date
   | ["u"] // undefined
-  | ["n", "NaN" | "Infinity" | "-Infinity"]
+  | ["n", "NaN" | "Infinity" | "-Infinity" | "-0"]
   | ["s", number] // signal, index into the signal table
   | ["o", { [key: string]: Wire }]; // escaped plain object that had a `$hw` key
 
@@ -40,6 +40,8 @@ export class PropsEncoder {
       case "boolean":
         return value;
       case "number":
+        // JSON writes -0 as 0; a sign a chart axis or a delta may rely on must survive.
+        if (Object.is(value, -0)) return tag(["n", "-0"]);
         return Number.isFinite(value) ? value : tag(["n", String(value) as "NaN"]);
       case "undefined":
         return tag(["u"]);
@@ -96,7 +98,7 @@ export function decodeProps(
         case "u":
           return undefined;
         case "n":
-          return Number(payload);
+          return Number(payload); // "-0" → -0 too
         case "s":
           return signals[payload as number];
         case "o":

@@ -388,8 +388,17 @@ export async function listAnalysesFor(
         createdAt: item.createdAt.toISOString(),
       })),
   );
-  return cached.map((item) => ({ ...item, createdAt: new Date(item.createdAt) }));
+  // The same cached list (one frozen object while the entry is unchanged, see `Cache.get`) gives
+  // the same frozen result, so pages can reuse what they rendered from it (`renderPageFrom`).
+  let list = listViews.get(cached);
+  if (!list) {
+    list = cached.map((item) => Object.freeze({ ...item, createdAt: new Date(item.createdAt) }));
+    if (Object.isFrozen(cached)) listViews.set(cached, Object.freeze(list) as AnalysisListItem[]);
+  }
+  return list;
 }
+
+const listViews = new WeakMap<CachedListItem[], AnalysisListItem[]>();
 
 // ---- writes (write-through invalidation) ----
 

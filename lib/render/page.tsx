@@ -76,6 +76,38 @@ export function renderPublicPage(c: Context<AppEnv>, body: () => VNode, meta: Pa
   return c.body(html, 200, HTML_TYPE);
 }
 
+// Documents rendered from a shared, frozen data object (see renderPageFrom), per path, locale and
+// reader variant; they go when the object does.
+const derivedPages = new WeakMap<object, Map<string, Uint8Array<ArrayBuffer>>>();
+
+/**
+ * {@link renderPage} for a page that is a pure function of `source` — a frozen value the cache
+ * shares while its entry is unchanged (`Cache.get`) — and of `variant`, which must name every
+ * other input the page shows (the reader's name, zone…; path and locale are added here). The
+ * encoded document is kept while `source` lives, so a write (which replaces the cached object)
+ * is seen on the next request. Pages with islands are rendered per request (their script
+ * carries a per-response nonce), as is anything rendered from a value that is not shared.
+ */
+export function renderPageFrom(
+  c: Context<AppEnv>,
+  source: object,
+  variant: string,
+  body: () => VNode,
+  meta: PageMeta,
+): Response {
+  if (!Object.isFrozen(source)) return renderPage(c, body(), meta);
+  const key = `${c.req.path}\u0000${c.get("locale")}\u0000${variant}`;
+  let variants = derivedPages.get(source);
+  const known = variants?.get(key);
+  if (known) return c.body(known, 200, HTML_TYPE);
+  const rendered = renderDocument(c, body(), meta);
+  if (rendered.hasIslands) return c.html(rendered.html);
+  const bytes = new TextEncoder().encode(rendered.html);
+  if (!variants) derivedPages.set(source, variants = new Map());
+  variants.set(key, bytes);
+  return c.body(bytes, 200, HTML_TYPE);
+}
+
 function renderDocument(
   c: Context<AppEnv>,
   body: VNode,

@@ -10,7 +10,7 @@ import { requirePageUser } from "../../lib/http/page_auth.ts";
 import type { AnalysisListItem } from "../../lib/opportunities/analyses.ts";
 import { listAnalysesFor } from "../../lib/opportunities/service.ts";
 import { serviceDeps } from "../../lib/http/account_deps.ts";
-import { pageT, renderPage } from "../../lib/render/page.tsx";
+import { pageT, renderPageFrom } from "../../lib/render/page.tsx";
 import { usePage } from "../../lib/render/page_context.ts";
 
 /** How many analyses the dashboard shows before "See all analyses". */
@@ -64,7 +64,9 @@ function Dashboard({ analyses }: { analyses: AnalysisListItem[] }) {
 export const dashboardPages = new Hono<AppEnv>().get("/dashboard", async (c) => {
   const user = requirePageUser(c);
   const analyses = await listAnalysesFor(serviceDeps(c), user);
-  return renderPage(c, <Dashboard analyses={analyses} />, {
+  // Everything of the reader the page shows (header, greeting, dates in their zone).
+  const reader = [user.id, user.name, user.email, user.timezone].join("\u0000");
+  return renderPageFrom(c, analyses, reader, () => <Dashboard analyses={analyses} />, {
     title: pageT(c)("dashboard.title"),
     robots: "noindex",
   });

@@ -211,3 +211,9 @@ Deno.test("jsonForScript: property — any string is safe and lossless", () => {
     assert.equal(JSON.parse(text).s, s);
   }));
 });
+
+Deno.test("props: -0 keeps its sign (JSON alone would make it 0)", () => {
+  const decoded = one({ delta: -0, list: [-0, 0] }) as { delta: number; list: number[] };
+  assert.ok(Object.is(decoded.delta, -0));
+  assert.ok(Object.is(decoded.list[0], -0) && Object.is(decoded.list[1], 0));
+});

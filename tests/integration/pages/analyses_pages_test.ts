@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { sampleAnalysis } from "../../fixtures/analysis.ts";
 import { type Harness, startHarness, type TestClient } from "../../support/harness.ts";
+import { REDIS_URL as REDIS_TEST_URL } from "../../support/database.ts";
 
 /** What a reader sees: tags dropped, entities decoded, whitespace collapsed. */
 function visibleText(html: string): string {
@@ -579,4 +580,39 @@ withHarness("pages: French rendering of the import page and the dashboard", asyn
   assert.match(dash.html, /Implémentée le \d{1,2} [a-zéû.]+ \d{4}/);
   // The islands are told to format in French, in the user's zone.
   assert.match(dash.html, /"format":\{"locale":"fr","timeZone":"America\/Montreal"\}/);
+});
+
+Deno.test("pages: the signed-in home page, reused from memory, shows every change at once", async () => {
+  const h = await startHarness({ env: { REDIS_URL: REDIS_TEST_URL } });
+  const other = await startHarness({ env: { REDIS_URL: REDIS_TEST_URL } });
+  try {
+    const alice = await h.signup({ name: "Alice" });
+    const aliceElsewhere = other.client();
+    for (const [name, value] of alice.cookies) aliceElsewhere.cookies.set(name, value);
+    const home = async () => {
+      const res = await alice.get("/dashboard");
+      assert.equal(res.status, 200);
+      return await res.text();
+    };
+    const first = await home();
+    assert.match(first, /Hello, Alice/);
+    assert.equal(await home(), first, "the same document again");
+
+    // A rename, a language switch and an import made through another instance.
+    const patched = await aliceElsewhere.request("/api/v1/me", {
+      method: "PATCH",
+      json: { name: "Alicia", locale: "fr" },
+    });
+    assert.equal(patched.status, 200);
+    const renamed = await home();
+    assert.match(renamed, /Bonjour, Alicia/);
+    assert.match(renamed, /<html lang="fr-CA"/);
+    const imported = await aliceElsewhere.post("/api/v1/analyses", sampleAnalysis());
+    assert.equal(imported.status, 201);
+    const company = sampleAnalysis().results_summary.identity_a1.company_name;
+    assert.ok((await home()).includes(company), "the new analysis is listed");
+  } finally {
+    await h.close();
+    await other.close();
+  }
 });
