@@ -11,8 +11,14 @@ const EMAIL = /[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 const TOKEN = /\b(Bearer\s+)[A-Za-z0-9._~+/=-]+|\bhw_[A-Za-z0-9_-]{10,}|(hw_session=)[^;\s"]+/g;
 const SECRET_KEYS = /pass(word)?|token|secret|authorization|cookie|api[_-]?key/i;
 
+// Every match of EMAIL contains "@", every match of TOKEN "Bearer" or "hw_": a string with none
+// of them has nothing to redact, and most log strings (ids, routes, statuses) have none. One
+// test instead of two global replaces per string keeps the access log cheap (docs/benchmarks.md).
+const MAY_HOLD_SECRET = /@|Bearer|hw_/;
+
 /** Replaces emails and tokens inside a string. */
 export function redactText(text: string): string {
+  if (!MAY_HOLD_SECRET.test(text)) return text;
   return text.replace(EMAIL, "[email]").replace(
     TOKEN,
     (_m, bearer?: string, cookie?: string) => `${bearer ?? cookie ?? ""}[redacted]`,
@@ -35,11 +41,12 @@ function redact(value: unknown, depth = 0): unknown {
     };
   }
   if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
-  return Object.fromEntries(
-    Object.entries(value).map((
-      [key, item],
-    ) => [key, SECRET_KEYS.test(key) ? "[redacted]" : redact(item, depth + 1)]),
-  );
+  // No prototype: a key named `__proto__` stays an ordinary field.
+  const out: Record<string, unknown> = Object.create(null);
+  for (const [key, item] of Object.entries(value)) {
+    out[key] = SECRET_KEYS.test(key) ? "[redacted]" : redact(item, depth + 1);
+  }
+  return out;
 }
 
 export interface Logger {
@@ -57,9 +64,25 @@ export interface LoggerOptions {
   write?: (line: string) => void;
 }
 
+const encoder = new TextEncoder();
+
+/**
+ * One line to stdout, written synchronously (nothing is lost if the process dies next), straight
+ * to the file descriptor: `console.log` formats its arguments first and costs ~3× as much per line.
+ */
+function writeLine(line: string): void {
+  const bytes = encoder.encode(`${line}\n`);
+  try {
+    let written = 0;
+    while (written < bytes.length) written += Deno.stdout.writeSync(bytes.subarray(written));
+  } catch {
+    // stdout gone (a closed pipe): the line is lost, the request is not.
+  }
+}
+
 export function createLogger(options: LoggerOptions): Logger {
   const threshold = RANK[options.level];
-  const write = options.write ?? ((line: string) => console.log(line));
+  const write = options.write ?? writeLine;
   const emit =
     (level: Exclude<LogLevel, "silent">) => (msg: string, fields: Record<string, unknown> = {}) => {
       if (RANK[level] < threshold) return;

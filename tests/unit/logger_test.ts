@@ -124,3 +124,10 @@ Deno.test("logger: property — no generated email survives redaction", () => {
     assert.ok(!out.includes(address), out);
   }));
 });
+
+Deno.test("logger: a field named __proto__ is logged as a field", () => {
+  const lines: string[] = [];
+  const log = createLogger({ level: "info", write: (line) => lines.push(line) });
+  log.info("odd", JSON.parse('{"__proto__": {"x": "a@b.example"}}'));
+  assert.deepEqual(JSON.parse(lines[0]).__proto__, { x: "[email]" });
+});
