@@ -9,6 +9,7 @@
  * const dashboard = await cache.getOrLoad(`dashboard:${id}`, 1800, () => loadDashboard(id));
  * ```
  */
+import { Deadlines } from "../time/deadlines.ts";
 import type { CacheStore } from "./store.ts";
 
 export interface CacheOptions {
@@ -33,6 +34,7 @@ export interface CacheStats {
 class CacheTimeoutError extends Error {
   override name = "CacheTimeoutError";
 }
+const timedOut = () => new CacheTimeoutError();
 
 /** Freezes a parsed JSON value all the way down (values handed to several readers are shared). */
 function deepFreeze<T>(value: T): T {
@@ -52,6 +54,9 @@ export class Cache {
   readonly #inflight = new Map<string, { promise: Promise<unknown>; stale: boolean }>();
   readonly #parsed = new Map<string, { raw: string; value: unknown }>();
   readonly #parsedEntries: number;
+  // One ticker for every call's time limit, checked every fifth of it (so a call gives up within
+  // 1.2 × timeoutMs): a timer per call was a measurable cost on every remote-cache request.
+  readonly #deadlines: Deadlines;
   #consecutiveFailures = 0;
   #openUntil = 0;
   #hits = 0;
@@ -65,6 +70,7 @@ export class Cache {
     this.#cooldownMs = options.cooldownMs ?? 5_000;
     this.#now = options.now ?? Date.now;
     this.#parsedEntries = options.parsedEntries ?? 5_000;
+    this.#deadlines = new Deadlines(Math.max(1, Math.floor(options.timeoutMs / 5)));
   }
 
   /** False while the circuit breaker is open (the store recently failed repeatedly). */
@@ -82,14 +88,8 @@ export class Cache {
         return { ok: false };
       }
     }
-    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      const value = await Promise.race([
-        operation(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new CacheTimeoutError()), this.#timeoutMs);
-        }),
-      ]);
+      const value = await this.#deadlines.within(operation(), this.#timeoutMs, timedOut);
       this.#consecutiveFailures = 0;
       return { ok: true, value };
     } catch {
@@ -100,8 +100,6 @@ export class Cache {
         this.#consecutiveFailures = this.#failureThreshold - 1;
       }
       return { ok: false };
-    } finally {
-      clearTimeout(timer);
     }
   }
 

@@ -1,0 +1,30 @@
+/** The shared deadline ticker (lib/time/deadlines.ts) behind request deadlines and cache timeouts. */
+import assert from "node:assert/strict";
+import { Deadlines } from "../../../lib/time/deadlines.ts";
+
+const never = () => new Promise<never>(() => {});
+
+Deno.test("Deadlines: work that settles in time settles as it would", async () => {
+  const deadlines = new Deadlines(5);
+  assert.equal(await deadlines.within(Promise.resolve(42), 50, () => new Error("late")), 42);
+  await assert.rejects(
+    deadlines.within(Promise.reject(new RangeError("own")), 50, () => new Error("late")),
+    RangeError,
+  );
+});
+
+Deno.test("Deadlines: silent work is rejected with the given error within a tick of its limit", async () => {
+  const deadlines = new Deadlines(10);
+  const started = performance.now();
+  const results = await Promise.allSettled([
+    deadlines.within(never(), 30, () => new Error("first")),
+    deadlines.within(never(), 60, () => new Error("second")),
+    deadlines.within(new Promise((r) => setTimeout(() => r("fast"), 5)), 60, () => new Error("no")),
+  ]);
+  const elapsed = performance.now() - started;
+  assert.deepEqual(
+    results.map((r) => r.status === "fulfilled" ? r.value : (r.reason as Error).message),
+    ["first", "second", "fast"],
+  );
+  assert.ok(elapsed >= 60 && elapsed < 60 + 10 + 50, `took ${elapsed.toFixed(1)} ms`);
+});
