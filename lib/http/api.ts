@@ -20,11 +20,14 @@ export function createApi(): OpenAPIHono<AppEnv> {
 const JSON_TYPE = { "Content-Type": "application/json" };
 
 /**
- * A 200 JSON response from text serialised earlier (and reused), typed as `c.json(value, 200)`
- * would be, so the route still checks against its OpenAPI response schema.
+ * A 200 JSON response from JSON serialised (and encoded) earlier and reused, typed as
+ * `c.json(value, 200)` would be, so the route still checks against its OpenAPI response schema.
  */
-export function jsonText<T>(c: Context<AppEnv>, text: string): TypedResponse<T, 200, "json"> {
-  return c.body(text, 200, JSON_TYPE) as unknown as TypedResponse<T, 200, "json">;
+export function jsonBytes<T>(
+  c: Context<AppEnv>,
+  json: Uint8Array<ArrayBuffer>,
+): TypedResponse<T, 200, "json"> {
+  return c.body(json, 200, JSON_TYPE) as unknown as TypedResponse<T, 200, "json">;
 }
 
 export const ErrorSchema = z.object({

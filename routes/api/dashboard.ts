@@ -4,8 +4,8 @@ import {
   createApi,
   errorResponses,
   jsonBody,
+  jsonBytes,
   jsonResponse,
-  jsonText,
   signedIn,
 } from "../../lib/http/api.ts";
 import { serviceDeps } from "../../lib/http/account_deps.ts";
@@ -14,7 +14,7 @@ import {
   changeProgress,
   type DashboardJson,
   getBadges,
-  getDashboardText,
+  getDashboardJson,
   getMetrics,
   getRecommendations,
   listReportSubscriptions,
@@ -65,14 +65,14 @@ export const dashboardApi = createApi()
     }),
     async (c) => {
       const user = requireUser(c);
-      // Already serialised: the same text is reused until the dashboard changes.
-      const text = await getDashboardText(
+      // Already serialised: the same bytes are reused until the dashboard changes.
+      const json = await getDashboardJson(
         serviceDeps(c),
         c.req.valid("param").analysisId,
         user,
         c.get("locale"),
       );
-      return jsonText<DashboardJson>(c, text);
+      return jsonBytes<DashboardJson>(c, json);
     },
   )
   .openapi(

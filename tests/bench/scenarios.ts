@@ -19,6 +19,12 @@ import {
 
 export const HELLO = new URL("./serve_hello.ts", import.meta.url);
 export const HEADWAY = new URL("./serve_headway.ts", import.meta.url);
+export const SIZED = new URL("./serve_sized.ts", import.meta.url);
+
+// The sizes of two of Headway's answers as measured on 2026-12-01 (update them if those change
+// much): the English landing page, and a warm dashboard of the bench's sample analysis.
+export const LANDING_BYTES = 2_396;
+export const DASHBOARD_JSON_BYTES = 2_690;
 
 export interface SetupContext {
   /** The running server's origin, e.g. `http://127.0.0.1:41234`. */
@@ -129,6 +135,28 @@ export const scenarios: Scenario[] = [
     serverEntry: HELLO,
     path: "/",
     baseline: true,
+  },
+  {
+    // What any server on this runtime can do for a response the landing page's size: the ceiling
+    // under the page rows' "40 % of raw" (docs/benchmarks.md).
+    name: "raw-landing-size",
+    title: `raw Deno.serve, ${LANDING_BYTES.toLocaleString("en")}-byte HTML (the landing's size)`,
+    serverEntry: SIZED,
+    env: { BENCH_BODY_BYTES: String(LANDING_BYTES), BENCH_CONTENT_TYPE: "text/html" },
+    path: "/",
+  },
+  {
+    // The same for the warm dashboard's answer, with the headers Headway's API sends: the floor
+    // under its p95 target.
+    name: "raw-dashboard-size",
+    title: `raw Deno.serve, ${DASHBOARD_JSON_BYTES.toLocaleString("en")}-byte JSON + API headers`,
+    serverEntry: SIZED,
+    env: {
+      BENCH_BODY_BYTES: String(DASHBOARD_JSON_BYTES),
+      BENCH_CONTENT_TYPE: "application/json",
+      BENCH_API_HEADERS: "1",
+    },
+    path: "/",
   },
   {
     name: "healthz",

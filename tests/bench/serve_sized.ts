@@ -1,0 +1,40 @@
+/**
+ * A reference server: a bare `Deno.serve` answering every request with a body of
+ * `BENCH_BODY_BYTES` bytes (`BENCH_CONTENT_TYPE`), and with `BENCH_API_HEADERS=1` the eleven
+ * headers Headway's API responses carry (security headers, rate-limit headers, a request id). No
+ * framework, no work: the most a server on this runtime and machine can do for a response of that
+ * size, to read Headway's rows of the same size against (docs/benchmarks.md).
+ */
+import { announceListening, exitOnSignal } from "./serve_common.ts";
+
+const bytes = Number(Deno.env.get("BENCH_BODY_BYTES") ?? 13);
+const contentType = Deno.env.get("BENCH_CONTENT_TYPE") ?? "text/plain";
+const apiHeaders = Deno.env.get("BENCH_API_HEADERS") === "1";
+// ASCII filler, one string built once (as Headway keeps its cached answers).
+const body = "x".repeat(bytes);
+const HEADERS: [string, string][] = [
+  ["RateLimit-Limit", "1000000"],
+  ["RateLimit-Remaining", "999999"],
+  ["RateLimit-Reset", "30"],
+  ["Cross-Origin-Opener-Policy", "same-origin"],
+  ["Cross-Origin-Resource-Policy", "same-origin"],
+  ["Origin-Agent-Cluster", "?1"],
+  ["Referrer-Policy", "strict-origin-when-cross-origin"],
+  ["X-Content-Type-Options", "nosniff"],
+  ["X-Frame-Options", "DENY"],
+  ["Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"],
+];
+
+const server = Deno.serve(
+  { hostname: "127.0.0.1", port: Number(Deno.env.get("PORT") ?? 0), onListen: () => {} },
+  () => {
+    const response = new Response(body, { headers: { "content-type": contentType } });
+    if (apiHeaders) {
+      for (const [name, value] of HEADERS) response.headers.set(name, value);
+      response.headers.set("X-Request-Id", crypto.randomUUID());
+    }
+    return response;
+  },
+);
+announceListening(`http://127.0.0.1:${server.addr.port}`);
+exitOnSignal(() => server.shutdown());
