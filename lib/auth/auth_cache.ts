@@ -33,8 +33,16 @@ export function toCachedUser(user: User): CachedUser {
   return { ...user, createdAt: user.createdAt.toISOString() };
 }
 
+// One User per shared cached entry (see `Cache.get`): a signed-in request reuses it instead of
+// building a user and a Date each time. Frozen, as it is shared.
+const usersOfEntries = new WeakMap<CachedUser, User>();
+
 export function fromCachedUser(cached: CachedUser): User {
-  return { ...cached, createdAt: new Date(cached.createdAt) };
+  const known = usersOfEntries.get(cached);
+  if (known) return known;
+  const user = Object.freeze({ ...cached, createdAt: new Date(cached.createdAt) });
+  if (Object.isFrozen(cached)) usersOfEntries.set(cached, user);
+  return user;
 }
 
 /** Forgets every cached credential of a user: call after anything about the user changes. */
