@@ -3,6 +3,7 @@
  * temporary DATA_DIR), spoken to over real HTTP — start, sign up, restart, log in again.
  */
 import assert from "node:assert/strict";
+import { sampleAnalysis } from "../fixtures/analysis.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const START_TIMEOUT_MS = 90_000;
@@ -188,6 +189,27 @@ Deno.test({
         assert.equal(who.body.email, email);
         assert.equal(who.body.name, "Smoke");
         assert.ok(!JSON.stringify(who.body).includes("argon2"));
+
+        // The dashboard's SQL functions (apply_progress, analysis_snapshot) on the embedded
+        // database: a change, a badge, a refused transition.
+        const imported = await json(url, "/api/v1/analyses", sampleAnalysis(), cookie);
+        assert.equal(imported.status, 201);
+        const { analysis_id: id } = await imported.json();
+        const progress = (status: string) =>
+          json(url, `/api/v1/dashboard/${id}/progress`, {
+            opportunity_id: "digital_presence",
+            status,
+          }, cookie);
+        const done = await progress("IMPLEMENTED");
+        const doneBody = await done.json();
+        assert.equal(done.status, 200, JSON.stringify(doneBody));
+        assert.deepEqual(
+          doneBody.new_badges.map((b: { badge_type: string }) => b.badge_type).sort(),
+          ["first_step", "quick_win"],
+        );
+        const back = await progress("NOT_STARTED");
+        assert.equal(back.status, 400);
+        assert.equal((await back.json()).error, "INVALID_STATUS_TRANSITION");
         // LOG_LEVEL=warn: no per-request info lines on a healthy run.
         assert.ok(!server.output.includes('"level":"info"'), server.output);
         return cookie;
