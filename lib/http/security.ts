@@ -59,15 +59,6 @@ export function securityHeaderStamp(
   };
 }
 
-/** The security headers as a stand-alone middleware (for apps built without the edge). */
-export function securityHeaders(options: SecurityHeaderOptions): MiddlewareHandler<AppEnv> {
-  const stamp = securityHeaderStamp(options);
-  return async (c, next) => {
-    await next();
-    stamp(c, c.res.headers);
-  };
-}
-
 /**
  * This response's CSP nonce (128 random bits, base64), made on first use: a page that renders
  * inline scripts asks for it, and only then does its CSP carry `'nonce-…'`.

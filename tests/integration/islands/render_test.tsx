@@ -4,7 +4,8 @@ import { Hono } from "hono";
 import type { VNode } from "preact";
 import { renderToString } from "preact-render-to-string";
 import type { AppDeps, AppEnv } from "../../../lib/http/context.ts";
-import { securityHeaders } from "../../../lib/http/security.ts";
+import { edge } from "../../../lib/http/edge.ts";
+import { createLogger } from "../../../lib/log/logger.ts";
 import { buildIslands, type IslandAssets, ISLANDS_PREFIX } from "../../../lib/islands/build.ts";
 import { collectIslands, registerIslandModule } from "../../../lib/islands/registry.ts";
 import { renderPage } from "../../../lib/render/page.tsx";
@@ -22,17 +23,15 @@ const fixtures = async () => {
   return await built;
 };
 
-/** A tiny app that renders whatever page the test hands it, with the real CSP middleware. */
+/** A tiny app that renders whatever page the test hands it, behind the real edge middleware. */
 function pageApp(assets: IslandAssets, pages: Record<string, () => VNode>) {
   const app = new Hono<AppEnv>();
-  app.use(async (c, next) => {
-    c.set("deps", { islands: assets } as AppDeps);
-    c.set("requestId", "test-request-0001");
-    c.set("locale", "en");
-    c.set("user", null);
-    await next();
-  });
-  app.use(securityHeaders({ hsts: false }));
+  // The app's own edge middleware: context, request id and the security headers (CSP nonce).
+  app.use(edge({
+    islands: assets,
+    config: { isLocal: true },
+    log: createLogger({ level: "silent" }),
+  } as AppDeps));
   for (const [path, page] of Object.entries(pages)) {
     app.get(path, (c) => renderPage(c, page(), { title: "Fixture" }));
   }
