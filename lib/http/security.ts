@@ -14,7 +14,7 @@ import { ApiError, ErrorCode } from "./errors.ts";
 // JSON and health responses: nothing in them may load or run anything, so the strictest static
 // policy.
 const DATA_PATHS = /^\/(?:api\/v1\/|api\/openapi\.json$|healthz$|readyz$)/;
-const DATA_CSP = "default-src 'none'; frame-ancestors 'none'";
+export const DATA_CSP = "default-src 'none'; frame-ancestors 'none'";
 
 /** The page policy; `scriptSources` goes after `script-src 'self'`. */
 const pageCsp = (scriptSources: string) =>
@@ -23,6 +23,16 @@ const pageCsp = (scriptSources: string) =>
   "style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; " +
   "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 const PAGE_CSP = pageCsp("");
+
+/** What every response gets besides its CSP (and HSTS off localhost). */
+export const COMMON_SECURITY_HEADERS: readonly (readonly [string, string])[] = [
+  ["Cross-Origin-Opener-Policy", "same-origin"],
+  ["Cross-Origin-Resource-Policy", "same-origin"],
+  ["Origin-Agent-Cluster", "?1"],
+  ["Referrer-Policy", "strict-origin-when-cross-origin"],
+  ["X-Content-Type-Options", "nosniff"],
+  ["X-Frame-Options", "DENY"],
+];
 
 export interface SecurityHeaderOptions {
   /** Send Strict-Transport-Security (everywhere but plain-HTTP localhost). */
@@ -38,14 +48,7 @@ export interface SecurityHeaderOptions {
 export function securityHeaderStamp(
   options: SecurityHeaderOptions,
 ): (c: Context<AppEnv>, headers: Headers) => void {
-  const common: [string, string][] = [
-    ["Cross-Origin-Opener-Policy", "same-origin"],
-    ["Cross-Origin-Resource-Policy", "same-origin"],
-    ["Origin-Agent-Cluster", "?1"],
-    ["Referrer-Policy", "strict-origin-when-cross-origin"],
-    ["X-Content-Type-Options", "nosniff"],
-    ["X-Frame-Options", "DENY"],
-  ];
+  const common = [...COMMON_SECURITY_HEADERS];
   if (options.hsts) {
     common.push(["Strict-Transport-Security", "max-age=63072000; includeSubDomains"]);
   }

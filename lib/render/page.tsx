@@ -52,28 +52,43 @@ export function renderPage(
   return c.html(renderDocument(c, body, meta).html, status);
 }
 
-// Rendered once per path and locale, kept encoded; a few entries at most (see renderPublicPage).
-const publicPages = new Map<string, Uint8Array<ArrayBuffer>>();
 const HTML_TYPE = { "Content-Type": "text/html; charset=UTF-8" };
+const encoder = new TextEncoder();
+
+/**
+ * Serves the document kept in `kept` under `key`, rendering and encoding it first if it is not
+ * there. A page that turns out to use islands is not kept: its script carries a per-response
+ * nonce.
+ */
+function renderKept(
+  c: Context<AppEnv>,
+  kept: Map<string, Uint8Array<ArrayBuffer>>,
+  key: string,
+  body: () => VNode,
+  meta: PageMeta,
+): Response {
+  let html = kept.get(key);
+  if (html === undefined) {
+    const rendered = renderDocument(c, body(), meta);
+    if (rendered.hasIslands) return c.html(rendered.html);
+    html = encoder.encode(rendered.html);
+    kept.set(key, html);
+  }
+  return c.body(html, 200, HTML_TYPE);
+}
+
+// Per path and locale; a few entries at most (see renderPublicPage).
+const publicPages = new Map<string, Uint8Array<ArrayBuffer>>();
 
 /**
  * {@link renderPage} for a page that is the same for every anonymous visitor of a locale (the
  * landing page): rendered and UTF-8 encoded once, then served from memory — it is the page most
  * visitors hit and rendering it was most of its cost (docs/benchmarks.md). Signed-in visitors get
- * a fresh render; so does a page that turns out to use islands, as their script carries a
- * per-request nonce.
+ * a fresh render.
  */
 export function renderPublicPage(c: Context<AppEnv>, body: () => VNode, meta: PageMeta): Response {
   if (c.get("user")) return renderPage(c, body(), meta);
-  const key = `${c.req.path}\u0000${c.get("locale")}`;
-  let html = publicPages.get(key);
-  if (html === undefined) {
-    const rendered = renderDocument(c, body(), meta);
-    if (rendered.hasIslands) return c.html(rendered.html);
-    html = new TextEncoder().encode(rendered.html);
-    publicPages.set(key, html);
-  }
-  return c.body(html, 200, HTML_TYPE);
+  return renderKept(c, publicPages, `${c.req.path}\u0000${c.get("locale")}`, body, meta);
 }
 
 // Documents rendered from a shared, frozen data object (see renderPageFrom), per path, locale and
@@ -85,8 +100,8 @@ const derivedPages = new WeakMap<object, Map<string, Uint8Array<ArrayBuffer>>>()
  * shares while its entry is unchanged (`Cache.get`) — and of `variant`, which must name every
  * other input the page shows (the reader's name, zone…; path and locale are added here). The
  * encoded document is kept while `source` lives, so a write (which replaces the cached object)
- * is seen on the next request. Pages with islands are rendered per request (their script
- * carries a per-response nonce), as is anything rendered from a value that is not shared.
+ * is seen on the next request. Anything rendered from a value that is not shared is rendered
+ * per request.
  */
 export function renderPageFrom(
   c: Context<AppEnv>,
@@ -96,16 +111,9 @@ export function renderPageFrom(
   meta: PageMeta,
 ): Response {
   if (!Object.isFrozen(source)) return renderPage(c, body(), meta);
-  const key = `${c.req.path}\u0000${c.get("locale")}\u0000${variant}`;
-  let variants = derivedPages.get(source);
-  const known = variants?.get(key);
-  if (known) return c.body(known, 200, HTML_TYPE);
-  const rendered = renderDocument(c, body(), meta);
-  if (rendered.hasIslands) return c.html(rendered.html);
-  const bytes = new TextEncoder().encode(rendered.html);
-  if (!variants) derivedPages.set(source, variants = new Map());
-  variants.set(key, bytes);
-  return c.body(bytes, 200, HTML_TYPE);
+  let kept = derivedPages.get(source);
+  if (!kept) derivedPages.set(source, kept = new Map());
+  return renderKept(c, kept, `${c.req.path}\u0000${c.get("locale")}\u0000${variant}`, body, meta);
 }
 
 function renderDocument(

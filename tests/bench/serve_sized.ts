@@ -5,6 +5,7 @@
  * framework, no work: the most a server on this runtime and machine can do for a response of that
  * size, to read Headway's rows of the same size against (docs/benchmarks.md).
  */
+import { COMMON_SECURITY_HEADERS, DATA_CSP } from "../../lib/http/security.ts";
 import { announceListening, exitOnSignal } from "./serve_common.ts";
 
 const bytes = Number(Deno.env.get("BENCH_BODY_BYTES") ?? 13);
@@ -12,17 +13,13 @@ const contentType = Deno.env.get("BENCH_CONTENT_TYPE") ?? "text/plain";
 const apiHeaders = Deno.env.get("BENCH_API_HEADERS") === "1";
 // ASCII filler, one string built once (as Headway keeps its cached answers).
 const body = "x".repeat(bytes);
-const HEADERS: [string, string][] = [
+// Headway's own list (lib/http/security.ts), so the reference cannot drift from what it sends.
+const HEADERS: (readonly [string, string])[] = [
   ["RateLimit-Limit", "1000000"],
   ["RateLimit-Remaining", "999999"],
   ["RateLimit-Reset", "30"],
-  ["Cross-Origin-Opener-Policy", "same-origin"],
-  ["Cross-Origin-Resource-Policy", "same-origin"],
-  ["Origin-Agent-Cluster", "?1"],
-  ["Referrer-Policy", "strict-origin-when-cross-origin"],
-  ["X-Content-Type-Options", "nosniff"],
-  ["X-Frame-Options", "DENY"],
-  ["Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"],
+  ...COMMON_SECURITY_HEADERS,
+  ["Content-Security-Policy", DATA_CSP],
 ];
 
 const server = Deno.serve(
