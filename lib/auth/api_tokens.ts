@@ -11,7 +11,7 @@ import {
   toCachedUser,
   tokenCacheKey,
 } from "./auth_cache.ts";
-import { randomSecret, sha256Hex } from "./secrets.ts";
+import { credentialDigest, randomSecret, sha256Hex } from "./secrets.ts";
 import { type User, userColumnsOf, userFromRow, type UserRow } from "./users.ts";
 
 export interface ApiToken {
@@ -94,7 +94,7 @@ interface TokenEntry {
  */
 export async function resolveApiToken(deps: AuthDeps, secret: string): Promise<User | null> {
   if (!secret.startsWith(TOKEN_PREFIX) || secret.length > 100) return null;
-  const hash = sha256Hex(secret);
+  const hash = credentialDigest(secret);
   const key = tokenCacheKey(hash);
   const load = () => loadToken(deps.sql, hash);
   let entry = await deps.cache.getOrLoad(key, AUTH_CACHE_TTL_SECONDS, load);

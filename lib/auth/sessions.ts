@@ -13,7 +13,7 @@ import {
   sessionCacheKey,
   toCachedUser,
 } from "./auth_cache.ts";
-import { randomSecret, sha256Hex } from "./secrets.ts";
+import { credentialDigest, forgetCredential, randomSecret, sha256Hex } from "./secrets.ts";
 import { type User, userColumnsOf, userFromRow, type UserRow } from "./users.ts";
 
 export interface SessionPolicy {
@@ -51,7 +51,7 @@ export async function resolveSession(
   secret: string,
   policy: SessionPolicy,
 ): Promise<User | null> {
-  const idHash = sha256Hex(secret);
+  const idHash = credentialDigest(secret);
   const key = sessionCacheKey(idHash);
   const load = () => loadSession(deps.sql, idHash, policy);
   let entry = await deps.cache.getOrLoad(key, AUTH_CACHE_TTL_SECONDS, load);
@@ -102,7 +102,8 @@ async function loadSession(
 
 /** Ends a session (logout, or the old one at log-in). */
 export async function deleteSession(deps: AuthDeps, secret: string): Promise<void> {
-  const idHash = sha256Hex(secret);
+  const idHash = credentialDigest(secret);
+  forgetCredential(secret);
   await deps.sql`delete from sessions where id_hash = ${idHash}`;
   await deps.cache.delete(sessionCacheKey(idHash));
 }
