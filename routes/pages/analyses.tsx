@@ -1,5 +1,5 @@
 /**
- * `/analyses`: the user's analyses; `/analyses/new`: import one from pasted JSON or an uploaded
+ * `/analyses`: the user's analyses; `/import`: import one from pasted JSON or an uploaded
  * .json file. Problems are shown in place (which field, why) with what the user sent kept in the
  * text box; success goes to the analysis (303), with a notice when it was already imported.
  */
@@ -31,9 +31,7 @@ function AnalysesPage({ items }: { items: AnalysisListItem[] }) {
     <AppShell>
       <div class="page-head">
         <h1>{t("analyses.title")}</h1>
-        {items.length > 0 && (
-          <a href="/analyses/new" class="button">{t("analyses.import_another")}</a>
-        )}
+        {items.length > 0 && <a href="/import" class="button">{t("analyses.import_another")}</a>}
       </div>
       {items.length === 0
         ? (
@@ -41,7 +39,7 @@ function AnalysesPage({ items }: { items: AnalysisListItem[] }) {
             <h2 id="analyses-empty-title">{t("analyses.empty.title")}</h2>
             <p>{t("analyses.empty.body")}</p>
             <p>
-              <a href="/analyses/new" class="button">{t("analyses.import")}</a>
+              <a href="/import" class="button">{t("analyses.import")}</a>
             </p>
           </section>
         )
@@ -127,7 +125,7 @@ function ImportPage({ view, maxBytes }: { view: ImportView; maxBytes: number }) 
       {invalid && <Notice kind="error">{t("import.failed")}</Notice>}
       <form
         method="post"
-        action="/analyses/new"
+        action="/import"
         enctype="multipart/form-data"
         class="card import-form"
         novalidate
@@ -222,9 +220,9 @@ export const analysesPages = new Hono<AppEnv>()
       robots: "noindex",
     });
   })
-  .get("/analyses/new", (c) => renderImport(c, { text: "" }))
+  .get("/import", (c) => renderImport(c, { text: "" }))
   .post(
-    "/analyses/new",
+    "/import",
     (c, next) => {
       requirePageUser(c);
       const maxSize = c.get("deps").config.BODY_LIMIT_BYTES;

@@ -32,7 +32,7 @@ function Dashboard({ analyses }: { analyses: AnalysisListItem[] }) {
             <p>{t("dashboard.empty.body")}</p>
             <ol class="steps">
               <li>
-                <a href="/analyses/new">{t("dashboard.empty.step_import")}</a>
+                <a href="/import">{t("dashboard.empty.step_import")}</a>
               </li>
               <li>
                 <a href="/settings">{t("dashboard.empty.step_settings")}</a>
@@ -47,7 +47,7 @@ function Dashboard({ analyses }: { analyses: AnalysisListItem[] }) {
           <section aria-labelledby="analyses-title">
             <div class="page-head">
               <h2 id="analyses-title">{t("dashboard.analyses.title")}</h2>
-              <a href="/analyses/new" class="button">{t("analyses.import_another")}</a>
+              <a href="/import" class="button">{t("analyses.import_another")}</a>
             </div>
             <AnalysisList items={analyses.slice(0, SHOWN)} headingLevel={3} />
             {analyses.length > SHOWN && (

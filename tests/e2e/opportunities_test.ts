@@ -101,7 +101,7 @@ Deno.test({
             () => page.click("form[action='/signup'] button[type=submit]"),
             /^\/dashboard$/,
           );
-          assert.ok(await page.isVisible(".empty-state a[href='/analyses/new']"));
+          assert.ok(await page.isVisible(".empty-state a[href='/import']"));
           assert.ok(await page.isVisible("nav.main-nav a[href='/analyses']"));
           watched.assertClean("dashboard");
         });
@@ -109,8 +109,8 @@ Deno.test({
         await step("import: an error is shown in place, then pasted JSON imports", async () => {
           await navigate(
             page,
-            () => page.click(".empty-state a[href='/analyses/new']"),
-            /^\/analyses\/new$/,
+            () => page.click(".empty-state a[href='/import']"),
+            /^\/import$/,
           );
           assert.equal(await text(page, "h1"), en("import.title"));
           const broken = structuredClone(analysis);
@@ -120,7 +120,7 @@ Deno.test({
           const invalid = await navigate(
             page,
             () => page.click(".import-form button[type=submit]"),
-            /^\/analyses\/new$/,
+            /^\/import$/,
           );
           assert.equal(invalid.status(), 400);
           assert.match(
@@ -381,7 +381,7 @@ Deno.test({
             () => page.click("nav.main-nav a[href='/dashboard']"),
             /^\/dashboard$/,
           );
-          assert.ok(await page.isVisible(".page-head a[href='/analyses/new']"));
+          assert.ok(await page.isVisible(".page-head a[href='/import']"));
           await screenshot(page, "dashboard-with-analyses-desktop");
           watched.assertClean("lists");
         });
@@ -477,7 +477,7 @@ async function checkPhoneAndDark(
           await page.evaluate(() => scrollTo(0, 0));
           await settled(page);
           await screenshot(page, `analysis-toast-${suffix}`);
-          await page.goto("/analyses/new");
+          await page.goto("/import");
           await fitsPhone(page, "import page");
           await screenshot(page, `import-${suffix}`);
           await page.goto("/analyses");

@@ -37,14 +37,14 @@ async function importPasted(client: TestClient, json: string): Promise<Response>
   form.set("json", json);
   // What a browser sends when no file was chosen.
   form.set("file", new File([], "", { type: "application/octet-stream" }));
-  return await client.request("/analyses/new", { method: "POST", body: form });
+  return await client.request("/import", { method: "POST", body: form });
 }
 
 async function importFile(client: TestClient, content: string, name = "analysis.json") {
   const form = new FormData();
   form.set("json", "");
   form.set("file", new File([content], name, { type: "application/json" }));
-  return await client.request("/analyses/new", { method: "POST", body: form });
+  return await client.request("/import", { method: "POST", body: form });
 }
 
 /** Imports the sample analysis through the page and returns its id. */
@@ -80,19 +80,19 @@ withHarness("pages: new users see empty states that point to the import page", a
   const ada = await h.signup({ name: "Ada" });
   const home = await page(ada, "/dashboard");
   assert.match(home.html, /class="empty-state card"/);
-  assert.match(home.html, /<a href="\/analyses\/new">Import your first analysis<\/a>/);
+  assert.match(home.html, /<a href="\/import">Import your first analysis<\/a>/);
   assert.match(home.html, /<a href="\/settings">/);
   assert.match(home.html, /<a href="\/analyses" class="nav-link"/, "header nav links Analyses");
 
   const list = await page(ada, "/analyses");
   assert.match(list.text, /No analyses yet/);
-  assert.match(list.html, /href="\/analyses\/new" class="button"/);
+  assert.match(list.html, /href="\/import" class="button"/);
   assert.match(list.html, /href="\/analyses" class="nav-link" aria-current="page"/);
 
-  const form = await page(ada, "/analyses/new");
+  const form = await page(ada, "/import");
   assert.match(
     form.html,
-    /<form method="post" action="\/analyses\/new" enctype="multipart\/form-data"/,
+    /<form method="post" action="\/import" enctype="multipart\/form-data"/,
   );
   assert.match(form.html, /<label for="json">Analysis JSON<\/label>/);
   assert.match(
@@ -101,7 +101,7 @@ withHarness("pages: new users see empty states that point to the import page", a
   );
 
   // Anonymous visitors are sent to log in and come back.
-  for (const path of ["/analyses", "/analyses/new"]) {
+  for (const path of ["/analyses", "/import"]) {
     const res = await h.client().get(path);
     assert.equal(res.status, 303);
     assert.equal(res.headers.get("location"), `/login?next=${encodeURIComponent(path)}`);
@@ -155,7 +155,7 @@ withHarness(
     const home = await page(ada, "/dashboard");
     assert.doesNotMatch(home.html, /empty-state/);
     assert.match(home.html, new RegExp(`href="/analyses/${id}"`));
-    assert.match(home.html, /<a href="\/analyses\/new" class="button">Import another<\/a>/);
+    assert.match(home.html, /<a href="\/import" class="button">Import another<\/a>/);
     assert.doesNotMatch(home.html, /<script/, "the dashboard home needs no JavaScript");
   },
 );
@@ -265,7 +265,7 @@ withHarness("pages: import errors are shown in place and keep what was sent", as
   const binary = new FormData();
   binary.set("json", "");
   binary.set("file", new File([new Uint8Array([0xff, 0xfe, 0x00])], "binary.json"));
-  res = await ada.request("/analyses/new", { method: "POST", body: binary });
+  res = await ada.request("/import", { method: "POST", body: binary });
   assert.equal(res.status, 400);
   assert.match(visibleText(await res.text()), /The file is not UTF-8 text\./);
 
@@ -522,7 +522,7 @@ withHarness("pages: another user's analysis is a 404 page on every route", async
 
 withHarness("pages: French rendering of the import page and the dashboard", async (h) => {
   const marie = await h.signup({ locale: "fr", timezone: "America/Montreal" });
-  const form = await page(marie, "/analyses/new");
+  const form = await page(marie, "/import");
   assert.match(form.html, /<html lang="fr-CA">/);
   assert.match(form.html, /<h1>Importer une analyse<\/h1>/);
   assert.match(form.text, /Ou téléversez un fichier \.json/);
