@@ -18,7 +18,7 @@ import { ApiError, ErrorCode, errorResponse } from "./lib/http/errors.ts";
 import { LoginRequired } from "./lib/http/page_auth.ts";
 import { rateLimit } from "./lib/http/rate_limit.ts";
 import { requestDeadline } from "./lib/http/request_deadline.ts";
-import { csrfProtection } from "./lib/http/security.ts";
+import { csrfProtection, UNSAFE_METHODS } from "./lib/http/security.ts";
 import { sessionCookieName } from "./lib/http/session_cookie.ts";
 import { renderPage } from "./lib/render/page.tsx";
 import { analysesApi } from "./routes/api/analyses.ts";
@@ -108,12 +108,19 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     ["/login", "/signup"],
     rateLimit({ bucket: "auth", limit: () => config.AUTH_RATE_LIMIT_PER_MIN }),
   );
-  app.use("/api/*", jsonBodyGuard(config.BODY_LIMIT_BYTES));
-
-  app.use(csrfProtection({
-    allowedOrigin: config.APP_URL ? new URL(config.APP_URL).origin : undefined,
-    sessionCookie: sessionCookieName(config),
-  }));
+  // The body and CSRF checks only concern requests that can carry a body or change something:
+  // registered for those methods, a GET does not even pass through them (each middleware layer is
+  // a measurable share of a cheap request; docs/benchmarks.md). Every route in the app uses GET,
+  // HEAD (answered by GET routes) or one of these.
+  app.on(UNSAFE_METHODS, "/api/*", jsonBodyGuard(config.BODY_LIMIT_BYTES));
+  app.on(
+    UNSAFE_METHODS,
+    "*",
+    csrfProtection({
+      allowedOrigin: config.APP_URL ? new URL(config.APP_URL).origin : undefined,
+      sessionCookie: sessionCookieName(config),
+    }),
+  );
   app.use(authenticate());
 
   app.route("/api/v1", apiV1);

@@ -77,6 +77,9 @@ export function cspNonce(c: Context<AppEnv>): string {
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** The methods whose requests can change state (and carry a body): what CSRF checks apply to. */
+export const UNSAFE_METHODS = ["POST", "PUT", "PATCH", "DELETE"];
 const FORM_TYPES = /^(application\/x-www-form-urlencoded|multipart\/form-data|text\/plain)/i;
 
 /**

@@ -271,3 +271,29 @@ Deno.test("csrf: safe methods are never blocked", async () => {
     await h.close();
   }
 });
+
+Deno.test("csrf: a method outside the checked ones reaches no handler that changes anything", async () => {
+  // The check is registered for POST, PUT, PATCH and DELETE only; any other method must find no
+  // route at all (404), never a state-changing one.
+  const h = await startHarness();
+  try {
+    const alice = await h.signup({ name: "Alice" });
+    for (const method of ["PROPFIND", "TRACE", "CONNECT", "FOO"]) {
+      for (const path of ["/settings", "/logout", "/api/v1/tokens", "/api/v1/auth/logout"]) {
+        const res = await alice.request(path, {
+          method,
+          headers: { ...FORM, origin: "https://evil.example", "sec-fetch-site": "cross-site" },
+          body: new URLSearchParams({ name: "Pwned", timezone: "UTC", locale: "en" }).toString(),
+        }).catch((error: TypeError) => error);
+        // fetch refuses some methods outright (CONNECT, TRACE): nothing was sent then.
+        if (res instanceof TypeError) continue;
+        assert.equal(res.status, 404, `${method} ${path}`);
+        await res.body?.cancel();
+      }
+    }
+    const me = await (await alice.get("/api/v1/me")).json();
+    assert.equal(me.name, "Alice", "still signed in, nothing renamed");
+  } finally {
+    await h.close();
+  }
+});
