@@ -56,10 +56,11 @@ const allowedFrom = (to: Status) =>
 
 /**
  * Applies one status change. Two round trips, in one transaction on one connection: BEGIN and
- * `apply_progress()` go out together (the function takes the lock before it reads anything, so
- * nothing is read early), then COMMIT — with the badge awards in front of it when any were
- * earned. Badges are evaluated here, in between, with the analysis still locked, so concurrent
- * changes take turns and every award is made once.
+ * `apply_progress()` go out together (for a change, the function takes the lock before it reads
+ * what it decides on, so nothing is read early; a post that changes nothing is answered from an
+ * unlocked read, migration 0005), then COMMIT — with the badge awards in front of it when any
+ * were earned. Badges are evaluated here, in between, with the analysis still locked, so
+ * concurrent changes take turns and every award is made once.
  */
 export async function updateProgress(sql: Sql, change: ProgressChange): Promise<ProgressOutcome> {
   const tx = await sql.reserve();

@@ -201,3 +201,41 @@ Deno.test("concurrency: a change waiting on the analysis lock sees the status co
     assert.equal((await events(h, id)).length, 1);
   });
 });
+
+Deno.test("concurrency: a post that changes nothing answers without waiting for the analysis lock", async () => {
+  await withHarness({}, async (h) => {
+    const alice = await h.signup();
+    const id = await importSample(alice);
+    let changing: Promise<Response> | undefined;
+    await h.db.sql.begin(async (tx) => {
+      await tx`select id from analyses where id = ${id} for update`;
+      // Held by another writer: the same status is still answered, at once (migration 0005).
+      const timeout = new Promise<"waited">((resolve) =>
+        setTimeout(() => resolve("waited"), 5_000)
+      );
+      const same = await Promise.race([
+        progress(alice, id, "digital_presence", "NOT_STARTED"),
+        timeout,
+      ]);
+      assert.notEqual(same, "waited", "a no-op must not wait for the lock");
+      const body = await (same as Response).json();
+      assert.equal((same as Response).status, 200, JSON.stringify(body));
+      assert.equal(body.status, "NOT_STARTED");
+      assert.deepEqual(body.new_badges, []);
+      // A real change (and a new hourly rate, even with the same status) does wait its turn.
+      changing = progress(alice, id, "digital_presence", "NOT_STARTED", { hourly_rate: 90 });
+      await waitFor(async () => {
+        const [{ waiting }] = await h.db.sql<{ waiting: number }[]>`
+          select count(*)::int as waiting from pg_stat_activity
+          where datname = current_database() and wait_event_type = 'Lock'`;
+        return waiting > 0;
+      }, "the rate change to wait for the lock");
+    });
+    const res = await changing!;
+    assert.equal(res.status, 200, await res.clone().text());
+    const [{ hourly_rate_cents }] = await h.db.sql<{ hourly_rate_cents: number }[]>`
+      select hourly_rate_cents from analyses where id = ${id}`;
+    assert.equal(hourly_rate_cents, 9000);
+    assert.equal((await events(h, id)).length, 0, "no event for a status that did not change");
+  });
+});
