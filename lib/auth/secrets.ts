@@ -13,6 +13,8 @@ export function sha256Hex(text: string): string {
 
 /** How many credential digests {@link credentialDigest} remembers. */
 export const CREDENTIAL_DIGESTS_KEPT = 10_000;
+/** Longer strings are digested but not remembered (ours are 43–46 characters). */
+export const CREDENTIAL_MAX_REMEMBERED_LENGTH = 128;
 
 // Every signed-in request digests its session cookie or bearer token to find it. Deno's
 // node:crypto hasher is a native object that only a full GC frees, and the V8 heap does not count
@@ -28,6 +30,9 @@ export function credentialDigest(secret: string): string {
   const known = digests.get(secret);
   if (known !== undefined) return known;
   const digest = sha256Hex(secret);
+  // Callers already refuse implausible credentials; this bound keeps the memory under ~3 MB whatever
+  // a future caller passes.
+  if (secret.length > CREDENTIAL_MAX_REMEMBERED_LENGTH) return digest;
   if (digests.size >= CREDENTIAL_DIGESTS_KEPT) digests.delete(digests.keys().next().value!);
   digests.set(secret, digest);
   return digest;

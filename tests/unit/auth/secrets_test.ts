@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import {
   CREDENTIAL_DIGESTS_KEPT,
+  CREDENTIAL_MAX_REMEMBERED_LENGTH,
   credentialDigest,
   credentialDigestsHeld,
   forgetCredential,
@@ -37,4 +38,12 @@ Deno.test("forgetCredential: an ended credential is no longer held", () => {
   forgetCredential(secret);
   assert.equal(credentialDigestsHeld(), held - 1);
   assert.equal(credentialDigest(secret), sha256Hex(secret));
+});
+
+Deno.test("credentialDigest: an overlong string is digested but not remembered", () => {
+  const long = "x".repeat(CREDENTIAL_MAX_REMEMBERED_LENGTH + 1);
+  forgetCredential(long);
+  const held = credentialDigestsHeld();
+  assert.equal(credentialDigest(long), sha256Hex(long));
+  assert.equal(credentialDigestsHeld(), held);
 });
