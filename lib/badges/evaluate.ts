@@ -4,7 +4,8 @@
  */
 import { numberFormat } from "../i18n/formatters.ts";
 import type { Locale } from "../i18n/i18n.ts";
-import type { BadgeAward } from "../opportunities/types.ts";
+import type { BadgeAward, DashboardSnapshot } from "../opportunities/types.ts";
+import { activityDays } from "../time/streaks.ts";
 import { type BadgeFacts, type BadgeProgress, CRITERIA } from "./criteria.ts";
 import type { BadgeDefinition } from "./definitions.ts";
 
@@ -15,6 +16,21 @@ export interface BadgeStatus {
   progress: BadgeProgress | null;
   /** When the progress may change with no new data (see `CriterionResult.changesAt`). */
   changesAt?: number;
+}
+
+/** What the criteria read of an analysis, for its owner in `zone`, at `now`. */
+export function badgeFacts(
+  snapshot: Pick<DashboardSnapshot, "createdAt" | "opportunities" | "activity">,
+  zone: string,
+  now: Temporal.Instant = Temporal.Now.instant(),
+): BadgeFacts {
+  return {
+    analysisCreatedAt: Temporal.Instant.from(snapshot.createdAt),
+    opportunities: snapshot.opportunities,
+    activityDays: activityDays(snapshot.activity, zone),
+    zone,
+    now,
+  };
 }
 
 /** Active definitions whose criterion is met and that have not been awarded yet. */

@@ -1,13 +1,13 @@
 /**
  * Status changes. Rules: forward moves (including NOT_STARTED → IMPLEMENTED); IN_PROGRESS →
  * NOT_STARTED (undo a start); nothing out of IMPLEMENTED; the same status is a no-op. Each change
- * is appended to `progress_events` and badges are evaluated in the same transaction, with the
- * analysis row locked so concurrent updates of one analysis take turns and awards stay unique.
+ * is appended to `progress_events`, and the badges it earns are awarded atomically with it: each
+ * change of an analysis is decided on the state the previous one left, so awards stay unique and
+ * are made exactly when that state earns them.
  */
-import { newlyEarned } from "../badges/evaluate.ts";
+import { badgeFacts, newlyEarned } from "../badges/evaluate.ts";
 import type { BadgeDefinition } from "../badges/definitions.ts";
 import type { Sql } from "../db/client.ts";
-import { activityDays } from "../time/streaks.ts";
 import { ACTIVITY_LOOKBACK_DAYS, snapshotFromJson, type SnapshotJson } from "./analyses.ts";
 import { canTransition } from "./transitions.ts";
 import { type BadgeAward, type DashboardSnapshot, type Status, STATUSES } from "./types.ts";
@@ -54,15 +54,175 @@ type ApplyProgressResult =
 const allowedFrom = (to: Status) =>
   STATUSES.filter((from) => from !== to && canTransition(from, to));
 
+/** Optimistic attempts before a change takes the locked path (a busy analysis' last resort). */
+const OPTIMISTIC_ATTEMPTS = 3;
+
+const BUCKET_MS = 15 * 60 * 1000;
+
+type CommitProgressResult =
+  | { outcome: "analysis_not_found" }
+  | { outcome: "conflict"; revision: number; snapshot: SnapshotJson }
+  | {
+    outcome: "ok";
+    revision: number;
+    awards: { badge_key: string; badge_version: number; earned_at: string }[];
+  };
+
 /**
- * Applies one status change. Two round trips, in one transaction on one connection: BEGIN and
+ * Applies one status change, optimistically (migration 0006): read the snapshot and the analysis'
+ * revision (one statement, no lock), apply the change to that snapshot here, evaluate badges on the
+ * result, then `commit_progress()` applies change and awards in one statement if, under the lock,
+ * the revision is still the one read. If someone changed the analysis in between, nothing is
+ * written and the answer carries the current state, to decide on again; after
+ * {@link OPTIMISTIC_ATTEMPTS} the change takes the locked path. A post that changes nothing, or
+ * is refused, is answered from the state read (true at that moment). The lock is never held
+ * across a round trip to the application, which it used to be for the whole badge evaluation
+ * (docs/benchmarks.md).
+ */
+export async function updateProgress(sql: Sql, change: ProgressChange): Promise<ProgressOutcome> {
+  // What this process last committed for the analysis, if it says the post is a change: a guess
+  // that spares the read, checked by commit_progress() like any other (a stale one is a conflict,
+  // answered with the current state). Only a commit attempt is ever decided on it: a no-op or a
+  // refusal must be true of the database, so those are decided on a fresh read.
+  const known = lastCommitted.get(change.analysisId);
+  let state = known && known.snapshot.userId === change.userId && isChange(known.snapshot, change)
+    ? known
+    : await readState(sql, change);
+  for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
+    const outcome = await decideAndCommit(sql, change, state.snapshot, state.revision);
+    if ("conflict" in outcome) {
+      state = outcome.conflict; // read under the lock: a no-op or refusal decided on it is true
+      continue;
+    }
+    if (outcome.revision !== undefined) {
+      remember(change.analysisId, outcome.result.snapshot, outcome.revision);
+    }
+    return outcome.result;
+  }
+  lastCommitted.delete(change.analysisId);
+  return await updateProgressLocked(sql, change);
+}
+
+interface KnownState {
+  snapshot: DashboardSnapshot;
+  revision: number;
+}
+
+/** How many analyses' last committed state a process keeps (a guess per analysis, ~2 KB each). */
+const REMEMBERED_ANALYSES = 1_000;
+const lastCommitted = new Map<string, KnownState>();
+
+function remember(analysisId: string, snapshot: DashboardSnapshot, revision: number): void {
+  lastCommitted.delete(analysisId);
+  lastCommitted.set(analysisId, { snapshot, revision });
+  if (lastCommitted.size > REMEMBERED_ANALYSES) {
+    lastCommitted.delete(lastCommitted.keys().next().value!);
+  }
+}
+
+/** Whether, applied to `snapshot`, the post would write something. */
+function isChange(snapshot: DashboardSnapshot, change: ProgressChange): boolean {
+  const target = snapshot.opportunities.find((o) => o.opportunityId === change.opportunityId);
+  if (!target) return false;
+  if (target.status !== change.status) return canTransition(target.status, change.status);
+  return change.hourlyRateCents !== undefined &&
+    change.hourlyRateCents !== snapshot.hourlyRateCents;
+}
+
+/** The analysis and its revision, from one statement (so both are from the same moment). */
+async function readState(sql: Sql, change: ProgressChange): Promise<KnownState> {
+  const [row] = await sql<{ snapshot: SnapshotJson | null; revision: number | null }[]>`
+    select analysis_snapshot(${change.analysisId}, ${ACTIVITY_LOOKBACK_DAYS}) as snapshot,
+           (select revision from analyses where id = ${change.analysisId}) as revision`;
+  if (!row.snapshot || row.revision === null || row.snapshot.user_id !== change.userId) {
+    throw outcomeError({ outcome: "analysis_not_found" }, change);
+  }
+  return { snapshot: snapshotFromJson(row.snapshot), revision: row.revision };
+}
+
+/** A decision: applied (with the new revision when something was written), or a conflict. */
+type Attempt = { result: ProgressOutcome; revision?: number } | { conflict: KnownState };
+
+async function decideAndCommit(
+  sql: Sql,
+  change: ProgressChange,
+  snapshot: DashboardSnapshot,
+  revision: number,
+): Promise<Attempt> {
+  const target = snapshot.opportunities.find((o) => o.opportunityId === change.opportunityId);
+  if (!target) throw outcomeError({ outcome: "opportunity_not_found" }, change);
+  const from = target.status;
+  const changed = from !== change.status;
+  const rateChanged = change.hourlyRateCents !== undefined &&
+    change.hourlyRateCents !== snapshot.hourlyRateCents;
+  if (!changed && !rateChanged) {
+    return { result: { snapshot, changed, newAwards: [], rateChanged } };
+  }
+  if (changed && !canTransition(from, change.status)) {
+    throw outcomeError({ outcome: "invalid_transition", from }, change);
+  }
+
+  // The analysis as this change leaves it, timed by this request's clock (the same instant is
+  // written as `implemented_at`, the event's time and the awards' `earned_at`).
+  const now = Temporal.Now.instant();
+  const at = new Date(now.epochMilliseconds).toISOString();
+  const after: DashboardSnapshot = {
+    ...snapshot,
+    hourlyRateCents: rateChanged ? change.hourlyRateCents! : snapshot.hourlyRateCents,
+    opportunities: snapshot.opportunities.map((o) =>
+      o === target && changed
+        ? {
+          ...o,
+          status: change.status,
+          implementedAt: change.status === "IMPLEMENTED" ? at : null,
+        }
+        : o
+    ),
+    activity: changed ? withBucketOf(snapshot.activity, now.epochMilliseconds) : snapshot.activity,
+  };
+  const earned = changed
+    ? newlyEarned(change.definitions, badgeFacts(after, change.zone, now), after.awards)
+    : [];
+
+  const [{ result }] = await sql<{ result: CommitProgressResult }[]>`
+    select commit_progress(
+      ${change.analysisId}, ${change.userId}, ${revision}::integer, ${change.opportunityId},
+      ${from}, ${change.status}, ${rateChanged ? change.hourlyRateCents! : null}::integer,
+      ${at}::timestamptz, ${earned.map((d) => d.key)}::text[],
+      ${earned.map((d) => d.version)}::integer[], ${ACTIVITY_LOOKBACK_DAYS}
+    ) as result`;
+  if (result.outcome === "conflict") {
+    return { conflict: { snapshot: snapshotFromJson(result.snapshot), revision: result.revision } };
+  }
+  if (result.outcome !== "ok") throw outcomeError(result, change);
+  const newAwards = result.awards.map((a) => ({
+    badgeKey: a.badge_key,
+    version: a.badge_version,
+    earnedAt: new Date(a.earned_at).toISOString(),
+  }));
+  after.awards = [...after.awards, ...newAwards];
+  return {
+    result: { snapshot: after, changed, newAwards, rateChanged },
+    revision: result.revision,
+  };
+}
+
+/** Activity buckets (ascending ISO instants) with the 15-minute bucket of `epochMs` added. */
+function withBucketOf(activity: string[], epochMs: number): string[] {
+  // date_bin('15 minutes', t, '2000-01-01') in SQL: that origin is itself on a quarter hour.
+  const bucket = new Date(Math.floor(epochMs / BUCKET_MS) * BUCKET_MS).toISOString();
+  return activity.includes(bucket) ? activity : [...activity, bucket].sort();
+}
+
+/**
+ * The locked path, after repeated conflicts. Two round trips, in one transaction on one connection: BEGIN and
  * `apply_progress()` go out together (for a change, the function takes the lock before it reads
  * what it decides on, so nothing is read early; a post that changes nothing is answered from an
  * unlocked read, migration 0005), then COMMIT — with the badge awards in front of it when any
  * were earned. Badges are evaluated here, in between, with the analysis still locked, so
  * concurrent changes take turns and every award is made once.
  */
-export async function updateProgress(sql: Sql, change: ProgressChange): Promise<ProgressOutcome> {
+async function updateProgressLocked(sql: Sql, change: ProgressChange): Promise<ProgressOutcome> {
   const tx = await sql.reserve();
   try {
     const [, [{ result }]] = await Promise.all([
@@ -79,13 +239,7 @@ export async function updateProgress(sql: Sql, change: ProgressChange): Promise<
     const rateChanged = result.rate_changed;
     const changed = result.from !== change.status;
     const earned = changed
-      ? newlyEarned(change.definitions, {
-        analysisCreatedAt: Temporal.Instant.from(snapshot.createdAt),
-        opportunities: snapshot.opportunities,
-        activityDays: activityDays(snapshot.activity, change.zone),
-        zone: change.zone,
-        now: Temporal.Now.instant(),
-      }, snapshot.awards)
+      ? newlyEarned(change.definitions, badgeFacts(snapshot, change.zone), snapshot.awards)
       : [];
     if (earned.length === 0) {
       await tx`commit`;

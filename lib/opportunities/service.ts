@@ -8,6 +8,7 @@ import type { User } from "../auth/users.ts";
 import { type BadgeFacts } from "../badges/criteria.ts";
 import { type BadgeDefinition, loadBadgeDefinitions } from "../badges/definitions.ts";
 import {
+  badgeFacts,
   type BadgeJson,
   badgeJson,
   badgeStatuses,
@@ -16,7 +17,6 @@ import {
 import type { Cache } from "../cache/cache.ts";
 import type { Sql } from "../db/client.ts";
 import type { Locale } from "../i18n/i18n.ts";
-import { activityDays } from "../time/streaks.ts";
 import {
   type AnalysisListItem,
   duplicateCacheKey,
@@ -111,15 +111,8 @@ function ownerlessSnapshot(deps: ServiceDeps, id: string): Promise<DashboardSnap
   );
 }
 
-function factsOf(snapshot: DashboardSnapshot, zone: string): BadgeFacts {
-  return {
-    analysisCreatedAt: Temporal.Instant.from(snapshot.createdAt),
-    opportunities: snapshot.opportunities,
-    activityDays: activityDays(snapshot.activity, zone),
-    zone,
-    now: Temporal.Now.instant(),
-  };
-}
+const factsOf = (snapshot: DashboardSnapshot, zone: string): BadgeFacts =>
+  badgeFacts(snapshot, zone);
 
 // ---- JSON shapes (the seed's contract, plus progress toward unearned badges) ----
 
@@ -521,7 +514,7 @@ export async function rememberRate(
     throw new RangeError("hourlyRateCents must be a whole number of cents from 2000 to 50000");
   }
   const rows = await deps.sql`
-    update analyses set hourly_rate_cents = ${hourlyRateCents}
+    update analyses set hourly_rate_cents = ${hourlyRateCents}, revision = revision + 1
     where id = ${id} and user_id = ${viewer.id}
     returning id`;
   if (rows.length === 0) notFound(id);
