@@ -79,7 +79,25 @@ type CommitProgressResult =
  * across a round trip to the application, which it used to be for the whole badge evaluation
  * (docs/benchmarks.md).
  */
-export async function updateProgress(sql: Sql, change: ProgressChange): Promise<ProgressOutcome> {
+export function updateProgress(sql: Sql, change: ProgressChange): Promise<ProgressOutcome> {
+  return oneAtATime(change.analysisId, () => updateOptimistically(sql, change));
+}
+
+// Changes of one analysis from this process take turns: the next decides on what the previous
+// committed (remembered, no read) instead of racing it into a conflict and a second round trip.
+const turns = new Map<string, Promise<unknown>>();
+
+function oneAtATime<T>(key: string, run: () => Promise<T>): Promise<T> {
+  const result = (turns.get(key) ?? Promise.resolve()).then(run);
+  const done = result.then(() => {}, () => {});
+  turns.set(key, done);
+  done.then(() => {
+    if (turns.get(key) === done) turns.delete(key);
+  });
+  return result;
+}
+
+async function updateOptimistically(sql: Sql, change: ProgressChange): Promise<ProgressOutcome> {
   // What this process last committed for the analysis, if it says the post is a change: a guess
   // that spares the read, checked by commit_progress() like any other (a stale one is a conflict,
   // answered with the current state). Only a commit attempt is ever decided on it: a no-op or a
