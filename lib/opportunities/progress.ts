@@ -233,11 +233,11 @@ function withBucketOf(activity: string[], epochMs: number): string[] {
 }
 
 /**
- * The locked path, after repeated conflicts. Two round trips, in one transaction on one connection: BEGIN and
- * `apply_progress()` go out together (for a change, the function takes the lock before it reads
- * what it decides on, so nothing is read early; a post that changes nothing is answered from an
- * unlocked read, migration 0005), then COMMIT — with the badge awards in front of it when any
- * were earned. Badges are evaluated here, in between, with the analysis still locked, so
+ * The locked path, after repeated conflicts. Two round trips, in one transaction on one
+ * connection: BEGIN and `apply_progress()` go out together (for a change, the function takes the
+ * lock before it reads what it decides on, so nothing is read early; a post that changes nothing
+ * is answered from an unlocked read, migration 0005), then COMMIT — with the badge awards in
+ * front of it when any were earned. Badges are evaluated here, in between, with the analysis still locked, so
  * concurrent changes take turns and every award is made once.
  */
 async function updateProgressLocked(sql: Sql, change: ProgressChange): Promise<ProgressOutcome> {
