@@ -102,3 +102,37 @@ Deno.test("optimistic progress: no-ops and refusals are decided on the database,
     await h.close();
   }
 });
+
+Deno.test("optimistic progress: a writer that never lets the revision rest cannot stop a change", async () => {
+  const h = await startHarness();
+  try {
+    const alice = await h.signup();
+    const id = await importSample(alice);
+    // Another party bumps the revision as fast as it can: every optimistic attempt conflicts, and
+    // the change has to go through the locked path.
+    let bumping = true;
+    let bumps = 0;
+    const bumper = (async () => {
+      while (bumping) {
+        await h.db.sql`update analyses set revision = revision + 1 where id = ${id}`;
+        bumps++;
+      }
+    })();
+    try {
+      const body = await progressOk(alice, id, "value_creation", "IMPLEMENTED");
+      assert.deepEqual(badgeTypes(body.new_badges).sort(), ["first_step", "quick_win"]);
+      assert.equal(body.metrics.time_saved.implemented_weekly, 8);
+    } finally {
+      bumping = false;
+      await bumper;
+    }
+    assert.ok(bumps > 0);
+    assert.deepEqual(await awardedKeys(h, id), ["first_step", "quick_win"]);
+    const log = await events(h, id);
+    assert.deepEqual(log.map((e) => `${e.opportunity_id}:${e.to_status}`), [
+      "value_creation:IMPLEMENTED",
+    ]);
+  } finally {
+    await h.close();
+  }
+});
