@@ -1,8 +1,8 @@
 /**
  * What `/api/*` accepts as a request body: JSON only (415 `UNSUPPORTED_MEDIA_TYPE` otherwise) and
  * at most `BODY_LIMIT_BYTES` (413 `PAYLOAD_TOO_LARGE`, also for chunked bodies that only turn out
- * too large while streaming). Requests without a body pass straight through: the checks cost
- * nothing on the GETs that are most of the API's traffic.
+ * too large while streaming). Registered for the methods that carry bodies (app.tsx); a request
+ * without one passes straight through.
  */
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -27,10 +27,7 @@ export function jsonBodyGuard(maxBytes: number): MiddlewareHandler<AppEnv> {
     const length = c.req.header("content-length");
     const declaresBody = (length !== undefined && length !== "0") ||
       c.req.header("transfer-encoding") !== undefined;
-    if (
-      declaresBody && c.req.method !== "GET" && c.req.method !== "HEAD" &&
-      !JSON_TYPE.test(c.req.header("content-type") ?? "")
-    ) {
+    if (declaresBody && !JSON_TYPE.test(c.req.header("content-type") ?? "")) {
       throw new ApiError(
         415,
         ErrorCode.UNSUPPORTED_MEDIA_TYPE,

@@ -7,10 +7,10 @@
  */
 import { badgeFacts, newlyEarned } from "../badges/evaluate.ts";
 import type { BadgeDefinition } from "../badges/definitions.ts";
-import type { Sql } from "../db/client.ts";
+import type { Sql, TransactionSql } from "../db/client.ts";
 import { ACTIVITY_LOOKBACK_DAYS, snapshotFromJson, type SnapshotJson } from "./analyses.ts";
 import { canTransition } from "./transitions.ts";
-import { type BadgeAward, type DashboardSnapshot, type Status, STATUSES } from "./types.ts";
+import type { BadgeAward, DashboardSnapshot, Status } from "./types.ts";
 
 export class AnalysisNotFoundError extends Error {
   override name = "AnalysisNotFoundError";
@@ -45,16 +45,12 @@ export interface ProgressOutcome {
   rateChanged: boolean;
 }
 
-type ApplyProgressResult =
+/** Why a change is refused (each becomes its domain error). */
+type Refusal =
   | { outcome: "analysis_not_found" | "opportunity_not_found" }
-  | { outcome: "invalid_transition"; from: Status }
-  | { outcome: "ok"; from: Status; rate_changed: boolean; snapshot: SnapshotJson };
+  | { outcome: "invalid_transition"; from: Status };
 
-/** Every status a change to `to` may come from (the rule of transitions.ts, as data for SQL). */
-const allowedFrom = (to: Status) =>
-  STATUSES.filter((from) => from !== to && canTransition(from, to));
-
-/** Optimistic attempts before a change takes the locked path (a busy analysis' last resort). */
+/** Optimistic attempts before a change is decided with the analysis locked. */
 const OPTIMISTIC_ATTEMPTS = 3;
 
 const BUCKET_MS = 15 * 60 * 1000;
@@ -69,12 +65,12 @@ type CommitProgressResult =
   };
 
 /**
- * Applies one status change, optimistically (migration 0006): read the snapshot and the analysis'
+ * Applies one status change, optimistically (migration 0005): read the snapshot and the analysis'
  * revision (one statement, no lock), apply the change to that snapshot here, evaluate badges on the
  * result, then `commit_progress()` applies change and awards in one statement if, under the lock,
  * the revision is still the one read. If someone changed the analysis in between, nothing is
  * written and the answer carries the current state, to decide on again; after
- * {@link OPTIMISTIC_ATTEMPTS} the change takes the locked path. A post that changes nothing, or
+ * {@link OPTIMISTIC_ATTEMPTS} the change is decided with the analysis locked. A post that changes nothing, or
  * is refused, is answered from the state read (true at that moment). The lock is never held
  * across a round trip to the application, which it used to be for the whole badge evaluation
  * (docs/benchmarks.md).
@@ -118,7 +114,7 @@ async function updateOptimistically(sql: Sql, change: ProgressChange): Promise<P
     return outcome.result;
   }
   lastCommitted.delete(change.analysisId);
-  return await updateProgressLocked(sql, change);
+  return await updateUnderLock(sql, change);
 }
 
 interface KnownState {
@@ -148,7 +144,7 @@ function isChange(snapshot: DashboardSnapshot, change: ProgressChange): boolean 
 }
 
 /** The analysis and its revision, from one statement (so both are from the same moment). */
-async function readState(sql: Sql, change: ProgressChange): Promise<KnownState> {
+async function readState(sql: Sql | TransactionSql, change: ProgressChange): Promise<KnownState> {
   const [row] = await sql<{ snapshot: SnapshotJson | null; revision: number | null }[]>`
     select analysis_snapshot(${change.analysisId}, ${ACTIVITY_LOOKBACK_DAYS}) as snapshot,
            (select revision from analyses where id = ${change.analysisId}) as revision`;
@@ -162,7 +158,7 @@ async function readState(sql: Sql, change: ProgressChange): Promise<KnownState> 
 type Attempt = { result: ProgressOutcome; revision?: number } | { conflict: KnownState };
 
 async function decideAndCommit(
-  sql: Sql,
+  sql: Sql | TransactionSql,
   change: ProgressChange,
   snapshot: DashboardSnapshot,
   revision: number,
@@ -233,68 +229,22 @@ function withBucketOf(activity: string[], epochMs: number): string[] {
 }
 
 /**
- * The locked path, after repeated conflicts. Two round trips, in one transaction on one
- * connection: BEGIN and `apply_progress()` go out together (for a change, the function takes the
- * lock before it reads what it decides on, so nothing is read early; a post that changes nothing
- * is answered from an unlocked read, migration 0005), then COMMIT — with the badge awards in
- * front of it when any were earned. Badges are evaluated here, in between, with the analysis still locked, so
- * concurrent changes take turns and every award is made once.
+ * The last resort of a change that kept meeting conflicts: the same decision, made with the
+ * analysis locked (one transaction: lock, read, commit_progress(), COMMIT), so nobody can change
+ * it in between.
  */
-async function updateProgressLocked(sql: Sql, change: ProgressChange): Promise<ProgressOutcome> {
-  const tx = await sql.reserve();
-  try {
-    const [, [{ result }]] = await Promise.all([
-      tx`begin`,
-      tx<{ result: ApplyProgressResult }[]>`
-        select apply_progress(
-          ${change.analysisId}, ${change.userId}, ${change.opportunityId}, ${change.status},
-          ${allowedFrom(change.status)}::text[], ${change.hourlyRateCents ?? null}::integer,
-          ${ACTIVITY_LOOKBACK_DAYS}
-        ) as result`,
-    ]);
-    if (result.outcome !== "ok") throw outcomeError(result, change);
-    const snapshot = snapshotFromJson(result.snapshot);
-    const rateChanged = result.rate_changed;
-    const changed = result.from !== change.status;
-    const earned = changed
-      ? newlyEarned(change.definitions, badgeFacts(snapshot, change.zone), snapshot.awards)
-      : [];
-    if (earned.length === 0) {
-      await tx`commit`;
-      return { snapshot, changed, newAwards: [], rateChanged };
-    }
-    const [inserted] = await Promise.all([
-      tx<{ badge_key: string; badge_version: number; earned_at: Date }[]>`
-        insert into user_badges ${
-        tx(earned.map((d) => ({
-          analysis_id: change.analysisId,
-          badge_key: d.key,
-          badge_version: d.version,
-        })))
-      }
-        on conflict (analysis_id, badge_key) do nothing
-        returning badge_key, badge_version, earned_at`,
-      // Had the insert failed, the transaction would be aborted and this COMMIT a rollback.
-      tx`commit`,
-    ]);
-    const newAwards = inserted.map((r) => ({
-      badgeKey: r.badge_key,
-      version: r.badge_version,
-      earnedAt: r.earned_at.toISOString(),
-    }));
-    snapshot.awards = [...snapshot.awards, ...newAwards];
-    return { snapshot, changed, newAwards, rateChanged };
-  } catch (error) {
-    // Whatever failed, leave no transaction open on a connection going back to the pool.
-    await tx`rollback`.catch(() => {});
-    throw error;
-  } finally {
-    tx.release();
-  }
+async function updateUnderLock(sql: Sql, change: ProgressChange): Promise<ProgressOutcome> {
+  return await sql.begin(async (tx) => {
+    await tx`select 1 from analyses where id = ${change.analysisId} for update`;
+    const state = await readState(tx, change);
+    const outcome = await decideAndCommit(tx, change, state.snapshot, state.revision);
+    if ("conflict" in outcome) throw new Error("progress conflict with the analysis locked");
+    return outcome.result;
+  });
 }
 
 function outcomeError(
-  result: Exclude<ApplyProgressResult, { outcome: "ok" }>,
+  result: Refusal,
   change: ProgressChange,
 ): Error {
   switch (result.outcome) {

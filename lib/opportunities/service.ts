@@ -5,7 +5,6 @@
  * can never show one user's analysis to another. Redis down → the same answers from Postgres.
  */
 import type { User } from "../auth/users.ts";
-import { type BadgeFacts } from "../badges/criteria.ts";
 import { type BadgeDefinition, loadBadgeDefinitions } from "../badges/definitions.ts";
 import {
   badgeFacts,
@@ -111,9 +110,6 @@ function ownerlessSnapshot(deps: ServiceDeps, id: string): Promise<DashboardSnap
   );
 }
 
-const factsOf = (snapshot: DashboardSnapshot, zone: string): BadgeFacts =>
-  badgeFacts(snapshot, zone);
-
 // ---- JSON shapes (the seed's contract, plus progress toward unearned badges) ----
 
 function opportunityJson(o: Opportunity) {
@@ -149,7 +145,11 @@ function badgeSection(
   viewer: Viewer,
   locale: Locale,
 ): BadgeSection {
-  const statuses = badgeStatuses(definitions, factsOf(snapshot, viewer.timezone), snapshot.awards);
+  const statuses = badgeStatuses(
+    definitions,
+    badgeFacts(snapshot, viewer.timezone),
+    snapshot.awards,
+  );
   const badges: BadgeJson[] = [];
   const upcoming: UpcomingBadgeJson[] = [];
   let changesAt = Infinity;

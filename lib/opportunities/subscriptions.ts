@@ -55,7 +55,7 @@ export async function subscribe(
       returning id, analysis_id, email, frequency, active, created_at, (xmax = 0) as inserted`;
     const rateAdopted = rate !== null && analysis.hourly_rate_cents === null;
     if (rateAdopted) {
-      // The revision tells progress changes decided on an older state to look again (0006).
+      // The revision tells progress changes decided on an older state to look again (migration 0005).
       await tx`update analyses set hourly_rate_cents = ${rate}, revision = revision + 1
                where id = ${input.analysisId}`;
     }

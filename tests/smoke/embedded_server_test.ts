@@ -190,7 +190,7 @@ Deno.test({
         assert.equal(who.body.name, "Smoke");
         assert.ok(!JSON.stringify(who.body).includes("argon2"));
 
-        // The dashboard's SQL functions (apply_progress, analysis_snapshot) on the embedded
+        // The dashboard's SQL functions (commit_progress, analysis_snapshot) on the embedded
         // database: a change, a badge, a refused transition.
         const imported = await json(url, "/api/v1/analyses", sampleAnalysis(), cookie);
         assert.equal(imported.status, 201);

@@ -209,7 +209,7 @@ Deno.test("concurrency: a post that changes nothing answers without waiting for 
     let changing: Promise<Response> | undefined;
     await h.db.sql.begin(async (tx) => {
       await tx`select id from analyses where id = ${id} for update`;
-      // Held by another writer: the same status is still answered, at once (migration 0005).
+      // Held by another writer: the same status is still answered, at once (decided on an unlocked read).
       const timeout = new Promise<"waited">((resolve) =>
         setTimeout(() => resolve("waited"), 5_000)
       );

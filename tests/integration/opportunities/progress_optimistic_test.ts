@@ -1,5 +1,5 @@
 /**
- * Progress changes are decided optimistically (migration 0006, lib/opportunities/progress.ts): on
+ * Progress changes are decided optimistically (migration 0005, lib/opportunities/progress.ts): on
  * the state read or, when this process committed the analysis' last change, on what it remembers
  * of that. Whatever the guess, the decision must be the one the current state calls for: a write
  * made elsewhere since (another instance, the remembered rate, a subscription) is noticed through

@@ -5,8 +5,11 @@
 -- Now the application reads the snapshot with the analysis' revision, applies the change to it
 -- itself, evaluates badges on the result, and commit_progress() applies change and awards in one
 -- statement — if, under the lock, the revision is still the one read; otherwise nothing is written
--- and the application starts over. Every writer of the analysis' snapshot bumps the revision
--- (progress here and in apply_progress, the remembered rate, a subscription adopting its rate).
+-- and the application decides again (after a few conflicts, with the analysis locked; all in
+-- lib/opportunities/progress.ts). Every writer of the analysis' snapshot bumps the revision
+-- (progress here, the remembered rate, a subscription adopting its rate). A post that changes
+-- nothing or is refused is answered from the unlocked read and takes no lock at all.
+-- apply_progress() (0003) has no caller left and goes.
 -- migrate:up
 
 alter table analyses add column revision integer not null default 0;
@@ -80,149 +83,66 @@ begin
 end
 $$;
 
--- The locked path of 0005, still taken after repeated conflicts, bumps the revision too.
-create or replace function apply_progress(
-  p_analysis uuid,
-  p_user uuid,
-  p_opportunity text,
-  p_status text,
-  p_allowed_from text[],
-  p_rate_cents integer,
-  p_lookback_days integer
-) returns json
-language plpgsql volatile as $$
-declare
-  v_rate integer;
-  v_from text;
-  v_rate_changed boolean := false;
-begin
-  -- Nothing to change: answer without the lock.
-  select o.status, a.hourly_rate_cents into v_from, v_rate
-  from analyses a join opportunities o on o.analysis_id = a.id
-  where a.id = p_analysis and a.user_id = p_user and o.opportunity_id = p_opportunity;
-  if found and v_from = p_status and (p_rate_cents is null or p_rate_cents = v_rate) then
-    return json_build_object(
-      'outcome', 'ok',
-      'from', v_from,
-      'rate_changed', false,
-      'snapshot', analysis_snapshot(p_analysis, p_lookback_days));
-  end if;
-
-  -- Lock first. Under READ COMMITTED every later statement of this (volatile) function reads a
-  -- fresh snapshot, so it sees whatever the previous holder of the lock committed: a status read
-  -- together with the lock could be stale and let a change out of IMPLEMENTED through.
-  select hourly_rate_cents into v_rate
-  from analyses where id = p_analysis and user_id = p_user
-  for update;
-  if not found then
-    return json_build_object('outcome', 'analysis_not_found');
-  end if;
-
-  select status into v_from
-  from opportunities where analysis_id = p_analysis and opportunity_id = p_opportunity;
-  if not found then
-    return json_build_object('outcome', 'opportunity_not_found');
-  end if;
-  if v_from <> p_status and not (v_from = any (p_allowed_from)) then
-    return json_build_object('outcome', 'invalid_transition', 'from', v_from);
-  end if;
-
-  if p_rate_cents is not null and p_rate_cents is distinct from v_rate then
-    update analyses set hourly_rate_cents = p_rate_cents where id = p_analysis;
-    v_rate_changed := true;
-  end if;
-  if v_rate_changed or v_from <> p_status then
-    update analyses set revision = revision + 1 where id = p_analysis;
-  end if;
-
-  if v_from <> p_status then
-    update opportunities
-    set status = p_status,
-        implemented_at = case when p_status = 'IMPLEMENTED' then now() end,
-        status_changed_at = now()
-    where analysis_id = p_analysis and opportunity_id = p_opportunity;
-    insert into progress_events (analysis_id, opportunity_id, from_status, to_status)
-    values (p_analysis, p_opportunity, v_from, p_status);
-  end if;
-
-  return json_build_object(
-    'outcome', 'ok',
-    'from', v_from,
-    'rate_changed', v_rate_changed,
-    'snapshot', analysis_snapshot(p_analysis, p_lookback_days));
-end
-$$;
+drop function apply_progress(uuid, uuid, text, text, text[], integer, integer);
 
 -- migrate:down
-create or replace function apply_progress(
-  p_analysis uuid,
-  p_user uuid,
-  p_opportunity text,
-  p_status text,
-  p_allowed_from text[],
-  p_rate_cents integer,
-  p_lookback_days integer
-) returns json
-language plpgsql volatile as $$
-declare
-  v_rate integer;
-  v_from text;
-  v_rate_changed boolean := false;
-begin
-  -- Nothing to change: answer without the lock.
-  select o.status, a.hourly_rate_cents into v_from, v_rate
-  from analyses a join opportunities o on o.analysis_id = a.id
-  where a.id = p_analysis and a.user_id = p_user and o.opportunity_id = p_opportunity;
-  if found and v_from = p_status and (p_rate_cents is null or p_rate_cents = v_rate) then
-    return json_build_object(
-      'outcome', 'ok',
-      'from', v_from,
-      'rate_changed', false,
-      'snapshot', analysis_snapshot(p_analysis, p_lookback_days));
-  end if;
-
-  -- Lock first. Under READ COMMITTED every later statement of this (volatile) function reads a
-  -- fresh snapshot, so it sees whatever the previous holder of the lock committed: a status read
-  -- together with the lock could be stale and let a change out of IMPLEMENTED through.
-  select hourly_rate_cents into v_rate
-  from analyses where id = p_analysis and user_id = p_user
-  for update;
-  if not found then
-    return json_build_object('outcome', 'analysis_not_found');
-  end if;
-
-  select status into v_from
-  from opportunities where analysis_id = p_analysis and opportunity_id = p_opportunity;
-  if not found then
-    return json_build_object('outcome', 'opportunity_not_found');
-  end if;
-  if v_from <> p_status and not (v_from = any (p_allowed_from)) then
-    return json_build_object('outcome', 'invalid_transition', 'from', v_from);
-  end if;
-
-  if p_rate_cents is not null and p_rate_cents is distinct from v_rate then
-    update analyses set hourly_rate_cents = p_rate_cents where id = p_analysis;
-    v_rate_changed := true;
-  end if;
-
-  if v_from <> p_status then
-    update opportunities
-    set status = p_status,
-        implemented_at = case when p_status = 'IMPLEMENTED' then now() end,
-        status_changed_at = now()
-    where analysis_id = p_analysis and opportunity_id = p_opportunity;
-    insert into progress_events (analysis_id, opportunity_id, from_status, to_status)
-    values (p_analysis, p_opportunity, v_from, p_status);
-  end if;
-
-  return json_build_object(
-    'outcome', 'ok',
-    'from', v_from,
-    'rate_changed', v_rate_changed,
-    'snapshot', analysis_snapshot(p_analysis, p_lookback_days));
-end
-$$;
-
 drop function commit_progress(
   uuid, uuid, integer, text, text, text, integer, timestamptz, text[], integer[], integer);
 alter table analyses drop column revision;
+
+create function apply_progress(
+  p_analysis uuid,
+  p_user uuid,
+  p_opportunity text,
+  p_status text,
+  p_allowed_from text[],
+  p_rate_cents integer,
+  p_lookback_days integer
+) returns json
+language plpgsql volatile as $$
+declare
+  v_rate integer;
+  v_from text;
+  v_rate_changed boolean := false;
+begin
+  -- Lock first. Under READ COMMITTED every later statement of this (volatile) function reads a
+  -- fresh snapshot, so it sees whatever the previous holder of the lock committed: a status read
+  -- together with the lock could be stale and let a change out of IMPLEMENTED through.
+  select hourly_rate_cents into v_rate
+  from analyses where id = p_analysis and user_id = p_user
+  for update;
+  if not found then
+    return json_build_object('outcome', 'analysis_not_found');
+  end if;
+
+  select status into v_from
+  from opportunities where analysis_id = p_analysis and opportunity_id = p_opportunity;
+  if not found then
+    return json_build_object('outcome', 'opportunity_not_found');
+  end if;
+  if v_from <> p_status and not (v_from = any (p_allowed_from)) then
+    return json_build_object('outcome', 'invalid_transition', 'from', v_from);
+  end if;
+
+  if p_rate_cents is not null and p_rate_cents is distinct from v_rate then
+    update analyses set hourly_rate_cents = p_rate_cents where id = p_analysis;
+    v_rate_changed := true;
+  end if;
+
+  if v_from <> p_status then
+    update opportunities
+    set status = p_status,
+        implemented_at = case when p_status = 'IMPLEMENTED' then now() end,
+        status_changed_at = now()
+    where analysis_id = p_analysis and opportunity_id = p_opportunity;
+    insert into progress_events (analysis_id, opportunity_id, from_status, to_status)
+    values (p_analysis, p_opportunity, v_from, p_status);
+  end if;
+
+  return json_build_object(
+    'outcome', 'ok',
+    'from', v_from,
+    'rate_changed', v_rate_changed,
+    'snapshot', analysis_snapshot(p_analysis, p_lookback_days));
+end
+$$;
