@@ -8,6 +8,7 @@ import type { User } from "../auth/users.ts";
 import type { Locale } from "../i18n/i18n.ts";
 import type { IslandAssets } from "../islands/build.ts";
 import type { Logger } from "../log/logger.ts";
+import type { SecurityHeaders } from "./security.ts";
 
 /** Everything a request handler may need, built once at start-up (see `main.ts`). */
 export interface AppDeps {
@@ -32,6 +33,8 @@ export interface AppVariables {
   /** The raw session secret from the cookie, when signed in by session. */
   sessionSecret: string | null;
   locale: Locale;
+  /** This app's security headers (set by the edge middleware), for responses kept as templates. */
+  securityHeaders: SecurityHeaders;
 }
 
 export type AppEnv = { Variables: AppVariables };

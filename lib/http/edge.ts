@@ -11,10 +11,10 @@ import type { MiddlewareHandler } from "hono";
 import { logRequest } from "./access_log.ts";
 import type { AppDeps, AppEnv } from "./context.ts";
 import { requestIdFor } from "./request_id.ts";
-import { securityHeaderStamp } from "./security.ts";
+import { SecurityHeaders } from "./security.ts";
 
 export function edge(deps: AppDeps): MiddlewareHandler<AppEnv> {
-  const stampSecurityHeaders = securityHeaderStamp({ hsts: !deps.config.isLocal });
+  const securityHeaders = new SecurityHeaders({ hsts: !deps.config.isLocal });
   // Decided once: with the access log off (LOG_LEVEL warn and above) no line is even assembled.
   const logging = deps.log.enabled("info");
   return async (c, next) => {
@@ -24,10 +24,11 @@ export function edge(deps: AppDeps): MiddlewareHandler<AppEnv> {
     c.set("deps", deps);
     c.set("locale", "en");
     c.set("user", null);
+    c.set("securityHeaders", securityHeaders);
     await next();
-    const headers = c.res.headers;
-    stampSecurityHeaders(c, headers);
-    headers.set("X-Request-Id", id);
+    const response = c.res;
+    securityHeaders.stamp(c, response);
+    response.headers.set("X-Request-Id", id);
     if (logging || c.res.status >= 500) logRequest(c, started);
   };
 }

@@ -173,6 +173,14 @@ Deno.test({
         const html = await home.text();
         assert.ok(html.startsWith("<!doctype html>"));
         assert.match(html, /<html lang="en">/);
+        assert.ok(html.endsWith("</html>"), "the whole document arrives");
+        // Served again from memory, chunked (one write with its head, lib/render/page.tsx): the
+        // same document over the wire, and HEAD answers without a body.
+        const again = await fetch(new URL("/", url));
+        assert.equal(await again.text(), html);
+        const head = await fetch(new URL("/", url), { method: "HEAD" });
+        assert.equal(head.status, 200);
+        assert.equal(await head.text(), "");
 
         const health = await fetch(new URL("/readyz", url));
         assert.equal(health.status, 200, "the embedded database is ready");

@@ -257,3 +257,49 @@ Deno.test("xss: island props built from imported data cannot break out of their 
     await h.close();
   }
 });
+
+Deno.test("headers: pages kept in memory carry each app's own headers and a fresh request id", async () => {
+  // Two apps in one process, as in production with different configs: the kept landing page is
+  // shared, the headers copied with it are not (HSTS only where configured).
+  const local = await startHarness();
+  const remote = await startHarness({ env: { APP_URL: "https://headway.example" } });
+  try {
+    const ids = new Set<string>();
+    let body: string | undefined;
+    for (let round = 0; round < 3; round++) {
+      for (
+        const [label, h, url] of [
+          ["local", local, "/"],
+          ["remote", remote, "https://headway.example/"],
+        ] as const
+      ) {
+        const res = await (label === "local" ? raw(h, url) : h.app.request(url));
+        assert.equal(res.status, 200, label);
+        assertCommonHeaders(res, label);
+        assert.deepEqual(csp(res).get("script-src"), ["'self'"], `${label}: no nonce needed`);
+        assert.equal(res.headers.get("content-type"), "text/html; charset=UTF-8", label);
+        assert.equal(
+          res.headers.get("strict-transport-security") !== null,
+          label === "remote",
+          `${label}: HSTS only off localhost`,
+        );
+        // Chunked framing: Deno writes head and body in one syscall (lib/render/page.tsx).
+        assert.equal(res.headers.get("transfer-encoding"), "chunked", label);
+        const id = res.headers.get("x-request-id");
+        assert.ok(id && !id.includes(","), `${label}: one request id`);
+        ids.add(id);
+        const text = await res.text();
+        body ??= text;
+        assert.equal(text, body, "the same document every time");
+      }
+    }
+    assert.equal(ids.size, 6, "a fresh request id on every copy");
+    // An inbound id is echoed on a kept page too.
+    const res = await raw(local, "/", { headers: { "x-request-id": "proxy-id-12345" } });
+    await res.body?.cancel();
+    assert.equal(res.headers.get("x-request-id"), "proxy-id-12345");
+  } finally {
+    await remote.close();
+    await local.close();
+  }
+});
