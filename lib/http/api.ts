@@ -7,6 +7,7 @@ import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context, TypedResponse } from "hono";
 import type { AppEnv } from "./context.ts";
 import { describeIssues, invalidInput } from "./errors.ts";
+import { keptResponse } from "./kept_response.ts";
 
 /** A sub-app for one API resource; mount it under `/api/v1` with `app.route()`. */
 export function createApi(): OpenAPIHono<AppEnv> {
@@ -17,17 +18,16 @@ export function createApi(): OpenAPIHono<AppEnv> {
   });
 }
 
-const JSON_TYPE = { "Content-Type": "application/json" };
-
 /**
- * A 200 JSON response from JSON serialised (and encoded) earlier and reused, typed as
+ * A 200 JSON response from JSON serialised (and encoded) earlier and reused — a kept response
+ * (`kept_response.ts`): pass the same bytes again for the same answer. Typed as
  * `c.json(value, 200)` would be, so the route still checks against its OpenAPI response schema.
  */
 export function jsonBytes<T>(
   c: Context<AppEnv>,
   json: Uint8Array<ArrayBuffer>,
 ): TypedResponse<T, 200, "json"> {
-  return c.body(json, 200, JSON_TYPE) as unknown as TypedResponse<T, 200, "json">;
+  return keptResponse(c, json, "application/json") as unknown as TypedResponse<T, 200, "json">;
 }
 
 export const ErrorSchema = z.object({

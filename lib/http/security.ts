@@ -6,7 +6,7 @@
  * a static deny-all CSP; nosniff; referrer policy; frame protection; COOP/CORP; HSTS outside
  * localhost. The header list is computed once per app, not per request, and applied by the edge
  * middleware (`edge.ts`) in the same pass that stamps the request id — or, for a page served from
- * memory, copied with it from a template made once (`SecurityHeaders.pageTemplate`).
+ * memory, copied with it from a template made once (`kept_response.ts`).
  */
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "./context.ts";
@@ -46,9 +46,9 @@ export interface SecurityHeaderOptions {
  * files, X-XSS-Protection) are left out — each header is a real share of a cheap response's cost
  * (docs/benchmarks.md).
  *
- * A page served from memory can carry its headers already: {@link pageTemplate} builds a response
- * with them once, {@link fromTemplate} copies it per request, and {@link stamp} leaves such a copy
- * alone. `Response.clone()` copies a header list that was validated once, where setting the same
+ * A response served from memory can carry its headers already: {@link template} builds one with
+ * them once (see `kept_response.ts`), {@link fromTemplate} copies it per request, and
+ * {@link stamp} leaves such a copy alone. `Response.clone()` copies a header list that was validated once, where setting the same
  * headers anew checks every name and value again, character by character (on the bench machine
  * that was ~6 µs of a cached page's ~40; docs/benchmarks.md).
  */
@@ -78,18 +78,24 @@ export class SecurityHeaders {
 
   /**
    * A 200 response with `body`, the `headers` given (its Content-Type…) and the ones
-   * {@link stamp} gives a page without inline scripts (a nonce is per response, so a page with
-   * islands cannot be a template). Keep it and serve it with {@link fromTemplate}; never serve
-   * it itself.
+   * {@link stamp} would give it on this request's path. Only for responses without inline
+   * scripts (a nonce is per response). Keep it and serve it with {@link fromTemplate}; never
+   * serve it itself.
    */
-  pageTemplate(body: Uint8Array<ArrayBuffer>, headers: readonly [string, string][]): Response {
+  template(
+    c: Context<AppEnv>,
+    body: Uint8Array<ArrayBuffer>,
+    headers: readonly [string, string][],
+  ): Response {
+    if (c.get("cspNonce")) throw new Error("a response with inline scripts cannot be a template");
+    const csp = DATA_PATHS.test(c.req.path) ? DATA_CSP : PAGE_CSP;
     return new Response(body, {
-      headers: [...headers, ...this.#common, ["Content-Security-Policy", PAGE_CSP]],
+      headers: [...headers, ...this.#common, ["Content-Security-Policy", csp]],
     });
   }
 
   /**
-   * A response for one request, copied from a {@link pageTemplate} of this instance. Like any
+   * A response for one request, copied from a {@link template} of this instance. Like any
    * Response a handler returns itself, it ignores headers set earlier with `c.header()`.
    */
   fromTemplate(template: Response): Response {

@@ -10,7 +10,8 @@ import { translator } from "../i18n/i18n.ts";
 import type { AppEnv } from "../http/context.ts";
 import { collectIslands } from "../islands/registry.ts";
 import { jsonForScript } from "../islands/props.ts";
-import { cspNonce, type SecurityHeaders } from "../http/security.ts";
+import { keptResponse } from "../http/kept_response.ts";
+import { cspNonce } from "../http/security.ts";
 import { PageContext, type PageContextValue } from "./page_context.ts";
 import { assetUrl } from "./static_assets.ts";
 
@@ -56,56 +57,30 @@ const HTML_TYPE = "text/html; charset=UTF-8";
 const encoder = new TextEncoder();
 
 /**
- * How a kept document is framed on the wire: chunked, which Deno's HTTP/1.1 server writes with
- * the head in one syscall, where a Content-Length response over ~500 bytes goes out as two (head,
- * then body). On loopback under load the second send was ~5 µs of a ~22 µs response
- * (docs/benchmarks.md); for a client it is one TCP segment instead of two. HEAD answers and
- * HTTP/1.0 clients still get a Content-Length / close-delimited body from Deno itself.
- */
-const ONE_WRITE_FRAMING: [string, string] = ["Transfer-Encoding", "chunked"];
-
-/** A document rendered once and served many times. */
-interface KeptDocument {
-  html: Uint8Array<ArrayBuffer>;
-  /** The response to copy, with every header, and the security headers it was made with. */
-  template?: Response;
-  templateOf?: SecurityHeaders;
-}
-
-/**
  * Serves the document kept in `kept` under `key`, rendering and encoding it first if it is not
- * there. A page that turns out to use islands is not kept: its script carries a per-response
- * nonce. The kept response is copied whole, headers included (`SecurityHeaders.fromTemplate`):
- * for a page served from memory, setting its headers was the largest share of its cost.
+ * there; the encoded document is served as a kept response (`kept_response.ts`: headers copied
+ * with it, one write). A page that turns out to use islands is not kept: its script carries a
+ * per-response nonce.
  */
 function renderKept(
   c: Context<AppEnv>,
-  kept: Map<string, KeptDocument>,
+  kept: Map<string, Uint8Array<ArrayBuffer>>,
   key: string,
   body: () => VNode,
   meta: PageMeta,
 ): Response {
-  let document = kept.get(key);
-  if (document === undefined) {
+  let html = kept.get(key);
+  if (html === undefined) {
     const rendered = renderDocument(c, body(), meta);
     if (rendered.hasIslands) return c.html(rendered.html);
-    document = { html: encoder.encode(rendered.html) };
-    kept.set(key, document);
+    html = encoder.encode(rendered.html);
+    kept.set(key, html);
   }
-  const security = c.get("securityHeaders");
-  // One template per app's headers: two apps in one process (tests) may differ in HSTS.
-  if (document.templateOf !== security || document.template === undefined) {
-    document.template = security.pageTemplate(document.html, [
-      ["Content-Type", HTML_TYPE],
-      ONE_WRITE_FRAMING,
-    ]);
-    document.templateOf = security;
-  }
-  return security.fromTemplate(document.template);
+  return keptResponse(c, html, HTML_TYPE);
 }
 
 // Per path and locale; a few entries at most (see renderPublicPage).
-const publicPages = new Map<string, KeptDocument>();
+const publicPages = new Map<string, Uint8Array<ArrayBuffer>>();
 
 /**
  * {@link renderPage} for a page that is the same for every anonymous visitor of a locale (the
@@ -120,7 +95,7 @@ export function renderPublicPage(c: Context<AppEnv>, body: () => VNode, meta: Pa
 
 // Documents rendered from a shared, frozen data object (see renderPageFrom), per path, locale and
 // reader variant; they go when the object does.
-const derivedPages = new WeakMap<object, Map<string, KeptDocument>>();
+const derivedPages = new WeakMap<object, Map<string, Uint8Array<ArrayBuffer>>>();
 
 /**
  * {@link renderPage} for a page that is a pure function of `source` — a frozen value the cache

@@ -146,6 +146,19 @@ export const scenarios: Scenario[] = [
     path: "/",
   },
   {
+    // The same body framed as Headway frames what it serves from memory (chunked: Deno writes it
+    // with its head in one syscall, lib/http/kept_response.ts) — the ceiling for the kept pages.
+    name: "raw-landing-size-one-write",
+    title: `raw Deno.serve, ${LANDING_BYTES.toLocaleString("en")}-byte HTML, one write (chunked)`,
+    serverEntry: SIZED,
+    env: {
+      BENCH_BODY_BYTES: String(LANDING_BYTES),
+      BENCH_CONTENT_TYPE: "text/html",
+      BENCH_ONE_WRITE: "1",
+    },
+    path: "/",
+  },
+  {
     // The same for the warm dashboard's answer, with the headers Headway's API sends: the floor
     // under its p95 target.
     name: "raw-dashboard-size",

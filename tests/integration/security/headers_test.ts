@@ -303,3 +303,37 @@ Deno.test("headers: pages kept in memory carry each app's own headers and a fres
     await local.close();
   }
 });
+
+Deno.test("headers: a dashboard's JSON kept in memory gets the API's policy and headers per copy", async () => {
+  const h = await startHarness();
+  try {
+    const { alice, id } = await importAnalysis(h, "Kept JSON Inc.");
+    const ids = new Set<string>();
+    const remaining: number[] = [];
+    let body: string | undefined;
+    for (let i = 0; i < 3; i++) {
+      const res = await alice.get(`/api/v1/dashboard/${id}`);
+      assert.equal(res.status, 200);
+      assertCommonHeaders(res, "kept JSON");
+      assert.equal(
+        res.headers.get("content-security-policy"),
+        "default-src 'none'; frame-ancestors 'none'",
+      );
+      assert.equal(res.headers.get("content-type"), "application/json");
+      assert.equal(res.headers.get("transfer-encoding"), "chunked");
+      ids.add(res.headers.get("x-request-id") ?? "");
+      remaining.push(Number(res.headers.get("ratelimit-remaining")));
+      const text = await res.text();
+      body ??= text;
+      assert.equal(text, body);
+    }
+    assert.equal(ids.size, 3, "a fresh request id on every copy");
+    assert.deepEqual(
+      remaining,
+      [remaining[0], remaining[0] - 1, remaining[0] - 2],
+      "the limiter counts",
+    );
+  } finally {
+    await h.close();
+  }
+});
