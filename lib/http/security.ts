@@ -48,9 +48,10 @@ export interface SecurityHeaderOptions {
  *
  * A response served from memory can carry its headers already: {@link template} builds one with
  * them once (see `kept_response.ts`), {@link fromTemplate} copies it per request, and
- * {@link stamp} leaves such a copy alone. `Response.clone()` copies a header list that was validated once, where setting the same
- * headers anew checks every name and value again, character by character (on the bench machine
- * that was ~6 µs of a cached page's ~40; docs/benchmarks.md).
+ * {@link stamp} leaves such a copy alone. `Response.clone()` copies a header list that was
+ * validated once, where setting the same headers anew checks every name and value again,
+ * character by character (on the bench machine that was ~6 µs of a cached page's ~40;
+ * docs/benchmarks.md).
  */
 export class SecurityHeaders {
   readonly #common: [string, string][];
