@@ -25,6 +25,11 @@ const pageCsp = (scriptSources: string) =>
   "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 const PAGE_CSP = pageCsp("");
 
+/** The CSP a response on `path` gets; `nonce` when the page has inline scripts. */
+function cspFor(path: string, nonce?: string): string {
+  return DATA_PATHS.test(path) ? DATA_CSP : nonce ? pageCsp(` 'nonce-${nonce}'`) : PAGE_CSP;
+}
+
 /** What every response gets besides its CSP (and HSTS off localhost). */
 export const COMMON_SECURITY_HEADERS: readonly (readonly [string, string])[] = [
   ["Cross-Origin-Opener-Policy", "same-origin"],
@@ -70,11 +75,7 @@ export class SecurityHeaders {
     if (this.#prestamped.has(response)) return;
     const headers = response.headers;
     for (const [name, value] of this.#common) headers.set(name, value);
-    const nonce = c.get("cspNonce");
-    headers.set(
-      "Content-Security-Policy",
-      DATA_PATHS.test(c.req.path) ? DATA_CSP : nonce ? pageCsp(` 'nonce-${nonce}'`) : PAGE_CSP,
-    );
+    headers.set("Content-Security-Policy", cspFor(c.req.path, c.get("cspNonce")));
   }
 
   /**
@@ -89,9 +90,8 @@ export class SecurityHeaders {
     headers: readonly [string, string][],
   ): Response {
     if (c.get("cspNonce")) throw new Error("a response with inline scripts cannot be a template");
-    const csp = DATA_PATHS.test(c.req.path) ? DATA_CSP : PAGE_CSP;
     return new Response(body, {
-      headers: [...headers, ...this.#common, ["Content-Security-Policy", csp]],
+      headers: [...headers, ...this.#common, ["Content-Security-Policy", cspFor(c.req.path)]],
     });
   }
 
@@ -120,8 +120,6 @@ export function cspNonce(c: Context<AppEnv>): string {
   return nonce;
 }
 
-const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
-
 /** The methods whose requests can change state (and carry a body): what CSRF checks apply to. */
 export const UNSAFE_METHODS = ["POST", "PUT", "PATCH", "DELETE"];
 const FORM_TYPES = /^(application\/x-www-form-urlencoded|multipart\/form-data|text\/plain)/i;
@@ -136,8 +134,8 @@ const FORM_TYPES = /^(application\/x-www-form-urlencoded|multipart\/form-data|te
 export function csrfProtection(
   options: { allowedOrigin?: string; sessionCookie: string },
 ): MiddlewareHandler<AppEnv> {
+  // Registered for UNSAFE_METHODS only (app.tsx): safe methods never reach it.
   return (c, next) => {
-    if (SAFE_METHODS.has(c.req.method)) return next();
     if (c.req.path.startsWith("/api/") && /^Bearer\s/i.test(c.req.header("authorization") ?? "")) {
       return next();
     }

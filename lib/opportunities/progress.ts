@@ -70,8 +70,8 @@ type CommitProgressResult =
  * result, then `commit_progress()` applies change and awards in one statement if, under the lock,
  * the revision is still the one read. If someone changed the analysis in between, nothing is
  * written and the answer carries the current state, to decide on again; after
- * {@link OPTIMISTIC_ATTEMPTS} the change is decided with the analysis locked. A post that changes nothing, or
- * is refused, is answered from the state read (true at that moment). The lock is never held
+ * {@link OPTIMISTIC_ATTEMPTS} the change is decided with the analysis locked. A post that changes
+ * nothing, or is refused, is answered from the state read (true at that moment). The lock is never held
  * across a round trip to the application, which it used to be for the whole badge evaluation
  * (docs/benchmarks.md).
  */
@@ -134,13 +134,22 @@ function remember(analysisId: string, snapshot: DashboardSnapshot, revision: num
   }
 }
 
-/** Whether, applied to `snapshot`, the post would write something. */
-function isChange(snapshot: DashboardSnapshot, change: ProgressChange): boolean {
+/** What the post would do to `snapshot`: its opportunity, and whether status or rate change. */
+function planOn(snapshot: DashboardSnapshot, change: ProgressChange) {
   const target = snapshot.opportunities.find((o) => o.opportunityId === change.opportunityId);
+  return {
+    target,
+    changed: target !== undefined && target.status !== change.status,
+    rateChanged: change.hourlyRateCents !== undefined &&
+      change.hourlyRateCents !== snapshot.hourlyRateCents,
+  };
+}
+
+/** Whether, applied to `snapshot`, the post would write something (and be allowed to). */
+function isChange(snapshot: DashboardSnapshot, change: ProgressChange): boolean {
+  const { target, changed, rateChanged } = planOn(snapshot, change);
   if (!target) return false;
-  if (target.status !== change.status) return canTransition(target.status, change.status);
-  return change.hourlyRateCents !== undefined &&
-    change.hourlyRateCents !== snapshot.hourlyRateCents;
+  return changed ? canTransition(target.status, change.status) : rateChanged;
 }
 
 /** The analysis and its revision, from one statement (so both are from the same moment). */
@@ -163,12 +172,9 @@ async function decideAndCommit(
   snapshot: DashboardSnapshot,
   revision: number,
 ): Promise<Attempt> {
-  const target = snapshot.opportunities.find((o) => o.opportunityId === change.opportunityId);
+  const { target, changed, rateChanged } = planOn(snapshot, change);
   if (!target) throw outcomeError({ outcome: "opportunity_not_found" }, change);
   const from = target.status;
-  const changed = from !== change.status;
-  const rateChanged = change.hourlyRateCents !== undefined &&
-    change.hourlyRateCents !== snapshot.hourlyRateCents;
   if (!changed && !rateChanged) {
     return { result: { snapshot, changed, newAwards: [], rateChanged } };
   }

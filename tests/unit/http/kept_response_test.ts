@@ -1,6 +1,6 @@
 /** Kept responses (lib/http/kept_response.ts): copies of one template, each with its own headers. */
 import assert from "node:assert/strict";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import type { AppEnv } from "../../../lib/http/context.ts";
 import { keptResponse } from "../../../lib/http/kept_response.ts";
 import { DATA_CSP, SecurityHeaders } from "../../../lib/http/security.ts";
@@ -37,9 +37,21 @@ Deno.test("keptResponse: every copy has the template's headers, its own request 
     assert.equal(await res.text(), "<!doctype html><p>kept</p>");
   }
   assert.notEqual(first.headers.get("x-request-id"), second.headers.get("x-request-id"));
-  // Stamping a copy again would not duplicate anything either: stamp leaves copies alone and
-  // sets (not appends) on others.
-  assert.equal([...first.headers].filter(([name]) => name === "x-frame-options").length, 1);
+});
+
+Deno.test("SecurityHeaders.stamp leaves a template's copies alone and stamps anything else", () => {
+  const security = new SecurityHeaders({ hsts: false });
+  const template = new Response("x", { headers: [["Content-Security-Policy", "kept"]] });
+  const copy = security.fromTemplate(template);
+  const fresh = new Response("y", { headers: [["Content-Security-Policy", "kept"]] });
+  const c = { req: { path: "/page" }, get: () => undefined } as unknown as Context<AppEnv>;
+  security.stamp(c, copy);
+  security.stamp(c, fresh);
+  assert.equal(copy.headers.get("content-security-policy"), "kept", "the copy is left as made");
+  assert.equal(copy.headers.get("x-frame-options"), null);
+  assert.match(fresh.headers.get("content-security-policy") ?? "", /^default-src 'self'; /);
+  assert.equal(fresh.headers.get("x-frame-options"), "DENY");
+  assert.equal(template.headers.get("x-frame-options"), null, "the template itself is untouched");
 });
 
 Deno.test("keptResponse: the CSP follows the path (API answers get the data policy)", async () => {
