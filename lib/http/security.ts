@@ -3,10 +3,11 @@
  *
  * Headers: on pages a CSP whose script policy is `'self'` plus, when the page has inline scripts
  * (islands), a nonce made for that response — never `unsafe-inline`; on JSON and health responses
- * a static deny-all CSP; nosniff; referrer policy; frame protection; COOP/CORP; HSTS outside
- * localhost. The header list is computed once per app, not per request, and applied by the edge
- * middleware (`edge.ts`) in the same pass that stamps the request id — or, for a page served from
- * memory, copied with it from a template made once (`kept_response.ts`).
+ * a static deny-all CSP; both with `frame-ancestors 'none'` (frame protection); nosniff; referrer
+ * policy; COOP/CORP; HSTS outside localhost. The header list is computed once per app, not per
+ * request, and applied by the edge middleware (`edge.ts`) in the same pass that stamps the request
+ * id — or, for a page served from memory, copied with it from a template made once
+ * (`kept_response.ts`).
  */
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "./context.ts";
@@ -34,11 +35,15 @@ function cspFor(path: string, nonce?: string): string {
 export const COMMON_SECURITY_HEADERS: readonly (readonly [string, string])[] = [
   ["Cross-Origin-Opener-Policy", "same-origin"],
   ["Cross-Origin-Resource-Policy", "same-origin"],
-  ["Origin-Agent-Cluster", "?1"],
   ["Referrer-Policy", "strict-origin-when-cross-origin"],
   ["X-Content-Type-Options", "nosniff"],
-  ["X-Frame-Options", "DENY"],
 ];
+
+// Marks a copy made by fromTemplate with the instance whose headers it carries. A property, not a
+// WeakSet: adding to a WeakSet was ~3 % of the landing page's CPU in a V8 profile (ephemeron
+// bookkeeping; docs/benchmarks.md).
+const PRESTAMPED = Symbol("stamped by");
+type Prestamped = Response & { [PRESTAMPED]?: SecurityHeaders };
 
 export interface SecurityHeaderOptions {
   /** Send Strict-Transport-Security (everywhere but plain-HTTP localhost). */
@@ -47,9 +52,12 @@ export interface SecurityHeaderOptions {
 
 /**
  * The security headers of one app, set on every finished response by the edge middleware.
- * Legacy headers for browsers and plug-ins long gone (IE8's download prompt, Flash/Acrobat policy
- * files, X-XSS-Protection) are left out — each header is a real share of a cheap response's cost
- * (docs/benchmarks.md).
+ * Headers that add nothing in a browser Headway supports are left out, as each header is a real
+ * share of a cheap response's cost (docs/benchmarks.md): X-Frame-Options (the CSP's
+ * `frame-ancestors 'none'` obsoletes it), Origin-Agent-Cluster (it only turns off
+ * `document.domain`, which no page uses, and hints at per-origin isolation), and those for
+ * browsers and plug-ins long gone (IE8's download prompt, Flash/Acrobat policy files,
+ * X-XSS-Protection).
  *
  * A response served from memory can carry its headers already: {@link template} builds one with
  * them once (see `kept_response.ts`), {@link fromTemplate} copies it per request, and
@@ -60,8 +68,6 @@ export interface SecurityHeaderOptions {
  */
 export class SecurityHeaders {
   readonly #common: [string, string][];
-  /** Responses made by fromTemplate: they carry the headers already. */
-  readonly #prestamped = new WeakSet<Response>();
 
   constructor(options: SecurityHeaderOptions) {
     this.#common = COMMON_SECURITY_HEADERS.map(([name, value]) => [name, value]);
@@ -72,7 +78,7 @@ export class SecurityHeaders {
 
   /** Sets the security headers on a finished response, unless it came from a template. */
   stamp(c: Context<AppEnv>, response: Response): void {
-    if (this.#prestamped.has(response)) return;
+    if ((response as Prestamped)[PRESTAMPED] === this) return;
     const headers = response.headers;
     for (const [name, value] of this.#common) headers.set(name, value);
     headers.set("Content-Security-Policy", cspFor(c.req.path, c.get("cspNonce")));
@@ -100,8 +106,8 @@ export class SecurityHeaders {
    * Response a handler returns itself, it ignores headers set earlier with `c.header()`.
    */
   fromTemplate(template: Response): Response {
-    const response = template.clone();
-    this.#prestamped.add(response);
+    const response = template.clone() as Prestamped;
+    response[PRESTAMPED] = this;
     return response;
   }
 }

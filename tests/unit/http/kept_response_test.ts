@@ -33,7 +33,7 @@ Deno.test("keptResponse: every copy has the template's headers, its own request 
     assert.equal(res.headers.get("transfer-encoding"), "chunked");
     assert.match(res.headers.get("content-security-policy") ?? "", /^default-src 'self'; /);
     assert.match(res.headers.get("strict-transport-security") ?? "", /max-age=/);
-    assert.equal(res.headers.get("x-frame-options"), "DENY");
+    assert.equal(res.headers.get("x-content-type-options"), "nosniff");
     assert.equal(await res.text(), "<!doctype html><p>kept</p>");
   }
   assert.notEqual(first.headers.get("x-request-id"), second.headers.get("x-request-id"));
@@ -48,10 +48,14 @@ Deno.test("SecurityHeaders.stamp leaves a template's copies alone and stamps any
   security.stamp(c, copy);
   security.stamp(c, fresh);
   assert.equal(copy.headers.get("content-security-policy"), "kept", "the copy is left as made");
-  assert.equal(copy.headers.get("x-frame-options"), null);
+  assert.equal(copy.headers.get("x-content-type-options"), null);
   assert.match(fresh.headers.get("content-security-policy") ?? "", /^default-src 'self'; /);
-  assert.equal(fresh.headers.get("x-frame-options"), "DENY");
-  assert.equal(template.headers.get("x-frame-options"), null, "the template itself is untouched");
+  assert.equal(fresh.headers.get("x-content-type-options"), "nosniff");
+  assert.equal(
+    template.headers.get("x-content-type-options"),
+    null,
+    "the template itself is untouched",
+  );
 });
 
 Deno.test("keptResponse: the CSP follows the path (API answers get the data policy)", async () => {

@@ -28,3 +28,30 @@ Deno.test("Deadlines: silent work is rejected with the given error within a tick
   );
   assert.ok(elapsed >= 60 && elapsed < 60 + 10 + 50, `took ${elapsed.toFixed(1)} ms`);
 });
+
+Deno.test("Deadlines: a silent call among many finished ones still expires after ticks compact", async () => {
+  const deadlines = new Deadlines(5);
+  const silent = deadlines.within(never(), 40, () => new Error("silent"));
+  // Finished work spread over several ticks: each tick drops these and must keep the silent one.
+  for (let round = 0; round < 5; round++) {
+    await Promise.all(
+      Array.from(
+        { length: 200 },
+        (_, i) => deadlines.within(Promise.resolve(i), 40, () => new Error("no")),
+      ),
+    );
+    await new Promise((r) => setTimeout(r, 6));
+  }
+  await assert.rejects(silent, { message: "silent" });
+});
+
+Deno.test("Deadlines: work that finishes after its deadline cannot change the outcome", async () => {
+  const deadlines = new Deadlines(5);
+  let finish!: (value: string) => void;
+  const late = new Promise<string>((r) => finish = r);
+  const limited = deadlines.within(late, 10, () => new Error("too late"));
+  await assert.rejects(limited, { message: "too late" });
+  finish("done");
+  await late;
+  await assert.rejects(limited, { message: "too late" });
+});
