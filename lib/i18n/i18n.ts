@@ -38,6 +38,10 @@ export type Translate = (key: MessageKey, params?: Record<string, string | numbe
 
 /** Returns `t(key, params)` for a locale; `{name}` placeholders are filled from `params`. */
 export function translator(locale: Locale): Translate {
+  return translators[locale] ?? translators.en;
+}
+
+function makeTranslator(locale: Locale): Translate {
   const catalogue = catalogues[locale];
   return (key, params) => {
     const template = catalogue[key] ?? en[key] ?? key;
@@ -48,3 +52,9 @@ export function translator(locale: Locale): Translate {
     );
   };
 }
+
+// One per locale, made once: pages ask for one on every request.
+const translators: Record<Locale, Translate> = {
+  en: makeTranslator("en"),
+  fr: makeTranslator("fr"),
+};

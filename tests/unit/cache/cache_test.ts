@@ -508,3 +508,36 @@ Deno.test("Cache.get: one frozen object per stored text; a write or an outside c
   assert.deepEqual(aAgain, a);
   assert.notEqual(aAgain, a, "evicted from the parsed values, parsed anew");
 });
+
+Deno.test("Cache.get on an in-process store: a failing read is a miss and an error, never a throw", async () => {
+  const inner = new MemoryStore();
+  let failing = false;
+  const store: CacheStore = {
+    kind: "memory",
+    inProcess: true,
+    get: (key) => failing ? Promise.reject(new Error("broken")) : inner.get(key),
+    set: (key, value, ttl) => inner.set(key, value, ttl),
+    delete: (keys) => inner.delete(keys),
+    invalidate: (keys) => inner.invalidate(keys),
+    generation: (key) => inner.generation(key),
+    setIfGeneration: (key, value, ttl, generation) =>
+      inner.setIfGeneration(key, value, ttl, generation),
+    increment: (key, ttl) => inner.increment(key, ttl),
+    ping: () => inner.ping(),
+    close: () => inner.close(),
+  };
+  const cache = new Cache(store, { timeoutMs: 50 });
+  try {
+    await cache.set("k", { n: 1 }, 60);
+    assert.deepEqual(await cache.get("k"), { n: 1 });
+    failing = true;
+    assert.equal(await cache.get("k"), null);
+    assert.deepEqual(await cache.getOrLoad("k", 60, () => Promise.resolve({ n: 2 })), { n: 2 });
+    const stats = cache.stats();
+    assert.equal(stats.hits, 1);
+    assert.equal(stats.errors, 2);
+    assert.equal(stats.healthy, true, "an in-process store never opens the breaker");
+  } finally {
+    await cache.close();
+  }
+});
