@@ -17,7 +17,7 @@ import { toApiError } from "./lib/http/domain_errors.ts";
 import { ApiError, ErrorCode, errorResponse } from "./lib/http/errors.ts";
 import { LoginRequired } from "./lib/http/page_auth.ts";
 import { rateLimit } from "./lib/http/rate_limit.ts";
-import { requestDeadline } from "./lib/http/request_deadline.ts";
+import { withinRequestDeadline } from "./lib/http/request_deadline.ts";
 import { csrfProtection, UNSAFE_METHODS } from "./lib/http/security.ts";
 import { sessionCookieName } from "./lib/http/session_cookie.ts";
 import { renderPage } from "./lib/render/page.tsx";
@@ -93,10 +93,6 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", assetRoutes);
   app.route("/", healthRoutes);
 
-  // After assets and health checks, which never wait on the database (/readyz bounds its own
-  // ping): a timer per request is a real share of the cheapest responses (docs/benchmarks.md).
-  app.use(requestDeadline(config.REQUEST_TIMEOUT_MS));
-
   // API plumbing: per-address limit, body size, JSON only.
   app.use("/api/*", rateLimit({ bucket: "api", limit: () => config.RATE_LIMIT_PER_MIN }));
   app.use(
@@ -121,7 +117,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       sessionCookie: sessionCookieName(config),
     }),
   );
-  app.use(authenticate());
+  // Resolving the caller is the first wait on the database: from there on, the request runs within
+  // its deadline (assets, health checks and the checks above never wait on the database; /readyz
+  // bounds its own ping).
+  app.use(withinRequestDeadline(config.REQUEST_TIMEOUT_MS, authenticate()));
 
   app.route("/api/v1", apiV1);
   app.route("/", docsRoutes(apiV1));

@@ -17,8 +17,17 @@ const TICK_MS = 100;
 
 // Not hono/timeout: it only throws HTTPExceptions, and this must reach the error handler as the
 // database outage it is (503 + Retry-After, logged as a warning), like any other.
-export function requestDeadline(ms: number): MiddlewareHandler<AppEnv> {
+/**
+ * Runs `middleware` — and through its `next()`, everything after it — within the deadline, as one
+ * middleware layer: each layer is a measurable share of a cheap request (docs/benchmarks.md).
+ * Registered around authentication (app.tsx): resolving the caller is a request's first wait on
+ * the database, and the checks before it (rate limit, CSRF, body size) never wait on it.
+ */
+export function withinRequestDeadline(
+  ms: number,
+  middleware: MiddlewareHandler<AppEnv>,
+): MiddlewareHandler<AppEnv> {
   const deadlines = new Deadlines(TICK_MS);
   const silent = () => new DatabaseUnavailableError(`no answer within ${ms} ms: database silent`);
-  return (_c, next) => deadlines.within(next(), ms, silent);
+  return (c, next) => deadlines.within(middleware(c, next), ms, silent);
 }
