@@ -55,13 +55,27 @@ export async function resolveSession(
   const key = sessionCacheKey(idHash);
   const load = () => loadSession(deps.sql, idHash, policy);
   let entry = await deps.cache.getOrLoad(key, AUTH_CACHE_TTL_SECONDS, load);
-  const now = Date.now();
-  if (entry && (entry.expiresAt <= now || now - entry.lastSeenAt > TOUCH_EVERY_MS)) {
+  if (entry && !usableAsCached(entry, Date.now())) {
     // Past its end or due for the idle-clock refresh: the database decides, and re-caches.
     await deps.cache.delete(key);
     entry = await deps.cache.getOrLoad(key, AUTH_CACHE_TTL_SECONDS, load);
   }
   return entry ? fromCachedUser(entry.user) : null;
+}
+
+/**
+ * The user of a live session when the cache can answer at once, without the database or a promise;
+ * undefined when {@link resolveSession} must decide (not cached, past its end, or due for the
+ * idle-clock refresh).
+ */
+export function peekSession(deps: AuthDeps, secret: string): User | undefined {
+  const entry = deps.cache.peek<SessionEntry | null>(sessionCacheKey(credentialDigest(secret)));
+  return entry && usableAsCached(entry, Date.now()) ? fromCachedUser(entry.user) : undefined;
+}
+
+/** Whether a cached session may be used as is: not past its end, not due for the touch. */
+function usableAsCached(entry: SessionEntry, now: number): boolean {
+  return entry.expiresAt > now && now - entry.lastSeenAt <= TOUCH_EVERY_MS;
 }
 
 async function loadSession(

@@ -55,7 +55,11 @@ export class MemoryStore implements CacheStore {
   }
 
   get(key: string): Promise<string | null> {
-    return Promise.resolve(this.#live(key)?.value ?? null);
+    return Promise.resolve(this.peek(key));
+  }
+
+  peek(key: string): string | null {
+    return this.#live(key)?.value ?? null;
   }
 
   set(key: string, value: string, ttlSeconds: number): Promise<void> {

@@ -18,6 +18,11 @@ export interface CacheStore {
    */
   readonly inProcess?: boolean;
   get(key: string): Promise<string | null>;
+  /**
+   * In-process stores only: what {@link get} would answer, synchronously. Lets a warm lookup skip
+   * the promise hops a request otherwise pays for (see `Cache.peek`).
+   */
+  peek?(key: string): string | null;
   set(key: string, value: string, ttlSeconds: number): Promise<void>;
   /** Deletes every given key; missing keys are ignored. */
   delete(keys: string[]): Promise<void>;

@@ -5,7 +5,7 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { resolveApiToken } from "../auth/api_tokens.ts";
-import { resolveSession } from "../auth/sessions.ts";
+import { peekSession, resolveSession } from "../auth/sessions.ts";
 import type { User } from "../auth/users.ts";
 import { negotiateLocale } from "../i18n/i18n.ts";
 import { authDeps } from "./account_deps.ts";
@@ -33,7 +33,7 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
     } else {
       const secret = readSessionCookie(c, config);
       if (secret) {
-        const user = await resolveSession(auth, secret, {
+        const user = peekSession(auth, secret) ?? await resolveSession(auth, secret, {
           idleMinutes: config.SESSION_IDLE_MINUTES,
           maxDays: config.SESSION_MAX_DAYS,
         });

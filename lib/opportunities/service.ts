@@ -386,8 +386,24 @@ export async function listAnalysesFor(
         createdAt: item.createdAt.toISOString(),
       })),
   );
-  // The same cached list (one frozen object while the entry is unchanged, see `Cache.get`) gives
-  // the same frozen result, so pages can reuse what they rendered from it (`renderPageFrom`).
+  return listView(cached);
+}
+
+/**
+ * {@link listAnalysesFor} when the cache can answer at once (see `Cache.peek`); undefined when
+ * only the asynchronous read can tell.
+ */
+export function peekAnalysesFor(
+  deps: ServiceDeps,
+  viewer: Pick<Viewer, "id">,
+): AnalysisListItem[] | undefined {
+  const cached = deps.cache.peek<CachedListItem[]>(cacheKeys.analysisList(viewer.id));
+  return cached === undefined ? undefined : listView(cached);
+}
+
+// The same cached list (one frozen object while the entry is unchanged, see `Cache.get`) gives
+// the same frozen result, so pages can reuse what they rendered from it (`renderPageFrom`).
+function listView(cached: CachedListItem[]): AnalysisListItem[] {
   let list = listViews.get(cached);
   if (!list) {
     list = cached.map((item) => Object.freeze({ ...item, createdAt: new Date(item.createdAt) }));

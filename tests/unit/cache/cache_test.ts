@@ -541,3 +541,47 @@ Deno.test("Cache.get on an in-process store: a failing read is a miss and an err
     await cache.close();
   }
 });
+
+Deno.test("Cache.peek: answers synchronously only what a get has parsed and the store still holds", async () => {
+  const cache = new Cache(new MemoryStore(), { timeoutMs: 50 });
+  try {
+    assert.equal(cache.peek("k"), undefined, "missing");
+    await cache.set("k", { n: 1 }, 60);
+    assert.equal(cache.peek("k"), undefined, "stored but never parsed: the async read must");
+    const read = await cache.get<{ n: number }>("k");
+    assert.equal(cache.peek("k"), read, "the same shared object as get");
+    await cache.set("k", { n: 2 }, 60);
+    assert.equal(cache.peek("k"), undefined, "a new value is not the parsed one");
+    assert.deepEqual(await cache.get("k"), { n: 2 });
+    await cache.delete("k");
+    assert.equal(cache.peek("k"), undefined, "deleted");
+  } finally {
+    await cache.close();
+  }
+});
+
+Deno.test("Cache.peek: never answers for a remote store or a key being loaded", async () => {
+  const remote = new Cache(new ControlledStore(), { timeoutMs: 50 });
+  const local = new Cache(new MemoryStore(), { timeoutMs: 50 });
+  try {
+    await remote.set("k", { n: 1 }, 60);
+    await remote.get("k");
+    assert.equal(remote.peek("k"), undefined, "a store without peek");
+
+    await local.set("k", { n: 1 }, 60);
+    await local.get("k");
+    await local.delete("k");
+    let release!: () => void;
+    const loading = local.getOrLoad("k", 60, async () => {
+      await new Promise<void>((r) => release = r);
+      return { n: 3 };
+    });
+    await new Promise((r) => setTimeout(r, 0));
+    assert.equal(local.peek("k"), undefined, "in flight");
+    release();
+    assert.deepEqual(await loading, { n: 3 });
+  } finally {
+    await remote.close();
+    await local.close();
+  }
+});
