@@ -69,7 +69,7 @@ export async function resolveSession(
  * idle-clock refresh).
  */
 export function peekSession(deps: AuthDeps, secret: string): User | undefined {
-  const entry = deps.cache.peek<SessionEntry | null>(sessionCacheKey(credentialDigest(secret)));
+  const entry = deps.cache.peek<SessionEntry>(sessionCacheKey(credentialDigest(secret)));
   return entry && usableAsCached(entry, Date.now()) ? fromCachedUser(entry.user) : undefined;
 }
 

@@ -131,11 +131,8 @@ export class Cache {
       this.#misses++;
       return null;
     }
-    const known = this.#parsed.get(key);
-    if (known !== undefined && known.raw === raw) {
-      this.#hits++;
-      return known.value as T;
-    }
+    const known = this.#parsedHit<T>(key, raw);
+    if (known !== undefined) return known;
     try {
       const value = deepFreeze(JSON.parse(raw) as T);
       this.#hits++;
@@ -153,20 +150,24 @@ export class Cache {
 
   /**
    * The value {@link get} would return, synchronously — or undefined when only the asynchronous
-   * path can tell: the store is remote, the key is missing, being loaded, or not parsed yet. A warm
-   * signed-in request reads its session and its list this way; each `await` of an async read was
-   * a few promise hops and a `then` lookup on the value (docs/benchmarks.md).
+   * path can tell: the store is remote, or the key is missing or not parsed yet. A warm signed-in
+   * request reads its session and its list this way; each `await` of an async read was a few
+   * promise hops and a `then` lookup on the value (docs/benchmarks.md).
    */
   peek<T>(key: string): T | undefined {
     const store = this.store;
-    if (store.peek === undefined || this.#inflight.has(key)) return undefined;
+    if (store.peek === undefined) return undefined;
     let raw: string | null;
     try {
       raw = store.peek(key);
     } catch {
       return undefined;
     }
-    if (raw === null) return undefined;
+    return raw === null ? undefined : this.#parsedHit<T>(key, raw);
+  }
+
+  /** The shared parsed value of `raw` at `key`, counted as a hit, if it has been parsed. */
+  #parsedHit<T>(key: string, raw: string): T | undefined {
     const known = this.#parsed.get(key);
     if (known === undefined || known.raw !== raw) return undefined;
     this.#hits++;

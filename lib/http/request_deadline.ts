@@ -1,5 +1,5 @@
 /**
- * A deadline for every request, so no answer waits forever on a database that stopped answering
+ * A deadline for every page and API request, so no answer waits forever on a database that stopped answering
  * mid-conversation (a network partition: no reset, no error, just silence). Postgres' own
  * `statement_timeout` cannot help there — its reply never arrives — and TCP would take many
  * minutes to notice. Past `REQUEST_TIMEOUT_MS` (above the statement timeout, so a merely slow
@@ -15,13 +15,14 @@ import type { AppEnv } from "./context.ts";
 // How often expired requests are looked for: deadlines are kept to within this.
 const TICK_MS = 100;
 
-// Not hono/timeout: it only throws HTTPExceptions, and this must reach the error handler as the
-// database outage it is (503 + Retry-After, logged as a warning), like any other.
 /**
  * Runs `middleware` — and through its `next()`, everything after it — within the deadline, as one
  * middleware layer: each layer is a measurable share of a cheap request (docs/benchmarks.md).
  * Registered around authentication (app.tsx): resolving the caller is a request's first wait on
  * the database, and the checks before it (rate limit, CSRF, body size) never wait on it.
+ *
+ * Not hono/timeout: it only throws HTTPExceptions, and this must reach the error handler as the
+ * database outage it is (503 + Retry-After, logged as a warning), like any other.
  */
 export function withinRequestDeadline(
   ms: number,

@@ -38,7 +38,7 @@ export type Translate = (key: MessageKey, params?: Record<string, string | numbe
 
 /** Returns `t(key, params)` for a locale; `{name}` placeholders are filled from `params`. */
 export function translator(locale: Locale): Translate {
-  return translators[locale] ?? translators.en;
+  return translators[locale];
 }
 
 function makeTranslator(locale: Locale): Translate {

@@ -62,6 +62,8 @@ export class Deadlines {
     if (entry.previous === null) this.#newest = entry.next;
     else entry.previous.next = entry.next;
     if (entry.next !== null) entry.next.previous = entry.previous;
+    // An expired entry stays referenced by its work's callbacks until (if ever) the work settles:
+    // it must not keep its former neighbours alive meanwhile.
     entry.previous = entry.next = null;
   }
 
