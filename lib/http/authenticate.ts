@@ -19,8 +19,6 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
   // an object is a microtask and a `then` lookup, a measurable share of a cheap page
   // (docs/benchmarks.md).
   return (c, next) => {
-    c.set("authMethod", null);
-    c.set("sessionSecret", null);
     // Personal API tokens are for the API only: pages stay cookie-and-CSRF territory.
     const bearer = c.req.path.startsWith("/api/")
       ? /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1]
@@ -29,7 +27,7 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
     const secret = readSessionCookie(c, c.get("deps").config);
     if (secret === undefined) return proceedAs(c, null, next);
     const user = peekSession(authDeps(c), secret);
-    if (user !== undefined) return proceedAs(c, user, next, secret);
+    if (user !== undefined) return proceedAs(c, user, next, "session", secret);
     return authenticateBySession(c, secret, next);
   };
 }
@@ -38,8 +36,7 @@ async function authenticateByToken(c: Context<AppEnv>, bearer: string, next: Nex
   const user = await resolveApiToken(authDeps(c), bearer);
   // A bad bearer token is an error, not "anonymous": the client meant to authenticate.
   if (!user) throw unauthenticated("The bearer token is not valid or has been revoked.");
-  c.set("authMethod", "token");
-  return proceedAs(c, user, next);
+  return proceedAs(c, user, next, "token");
 }
 
 async function authenticateBySession(c: Context<AppEnv>, secret: string, next: Next) {
@@ -48,23 +45,20 @@ async function authenticateBySession(c: Context<AppEnv>, secret: string, next: N
     idleMinutes: config.SESSION_IDLE_MINUTES,
     maxDays: config.SESSION_MAX_DAYS,
   });
-  return proceedAs(c, user, next, secret);
+  return proceedAs(c, user, next, "session", secret);
 }
 
-/** Records the caller (a session's secret with it) and the UI locale, then runs the rest. */
+/** Records the caller (how they proved it; a session's secret) and the UI locale, then goes on. */
 function proceedAs(
   c: Context<AppEnv>,
   user: User | null,
   next: Next,
+  method?: "session" | "token",
   sessionSecret?: string,
 ): Promise<void> {
-  if (user) {
-    c.set("user", user);
-    if (sessionSecret !== undefined) {
-      c.set("authMethod", "session");
-      c.set("sessionSecret", sessionSecret);
-    }
-  }
+  c.set("user", user);
+  c.set("authMethod", user ? method ?? null : null);
+  c.set("sessionSecret", user ? sessionSecret ?? null : null);
   c.set("locale", user?.locale ?? negotiateLocale(c.req.header("accept-language")));
   return next();
 }
